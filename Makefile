@@ -1,0 +1,66 @@
+# dastan: every target does its own set-up (venv, pinned dependencies, the offline model).
+#
+#   make demo    the pipeline on data/samples: stories printed, report written
+#   make test    the whole suite, real model and real servers included
+#   make eval    clustering and summary scores on ../shared/eval  -> benchmarks/eval.json
+#   make bench   speed and memory                                 -> benchmarks/results.json
+#   make fuzz    the raw-page parser under hypothesis for longer
+#   make soak    50 incremental runs with injected faults
+#   make lock    re-pin constraints.txt from the current venv
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MODEL := data/models/multilingual-e5-small/dastan_model.json
+# Quiet in CI logs and pipes, progress bars at a terminal.
+QUIET := $(if $(shell [ -t 1 ] && echo tty),,-q)
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: demo test eval bench fuzz soak lock venv model browser clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install $(QUIET) --upgrade "pip>=24"
+	$(BIN)/python -m pip install $(QUIET) -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+model: $(MODEL)
+
+$(MODEL): $(STAMP)
+	$(BIN)/dastan model build
+
+demo: $(MODEL)
+	$(BIN)/dastan demo
+
+# Headless Chromium for the report's browser test (Debian's package; root on CI).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "chromium could not be installed; the browser test will fail"; }
+
+test: $(MODEL) browser
+	$(BIN)/python -m pytest -q
+
+eval: $(MODEL)
+	$(BIN)/python -m benchmarks.eval --out benchmarks/eval.json
+
+bench: $(MODEL)
+	$(BIN)/python -m benchmarks.bench --out benchmarks/results.json
+
+fuzz: $(STAMP)
+	DASTAN_FUZZ_SECONDS=600 $(BIN)/python -m pytest -q tests/test_fuzz.py
+
+soak: $(MODEL)
+	$(BIN)/python -m benchmarks.soak
+
+lock: $(STAMP)
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' > constraints.txt
+
+clean:
+	rm -rf $(VENV) data/models data/*.duckdb data/*.duckdb.wal data/report.html

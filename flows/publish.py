@@ -1,0 +1,93 @@
+"""What a run shows people: the HTML report, and the Prefect artifacts in the UI."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flows.settings import Settings
+from storage import Database
+from storage.queries import list_stories, list_threads, story_detail
+
+log = logging.getLogger(__name__)
+ARTIFACT_ROWS = 50  # stories in the Prefect artifacts; the report has them all
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~"})
+
+
+def md_escape(text: object) -> str:
+    """Text made inert in Markdown: no links, images, HTML or table breaks from article text."""
+    return str("" if text is None else text).replace("\n", " ").translate(_MD_SPECIAL)
+
+
+def report_data(db: Database) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every story in detail, and the threads, read in one read-only connection."""
+    with db.connect(read_only=not db.is_memory) as con:
+        stories = [story_detail(con, s["story_id"]) for s in list_stories(con)]
+        threads = list_threads(con)
+    return [s for s in stories if s is not None], threads
+
+
+def source_names() -> dict[str, str]:
+    from ingest.sources import load_registry
+
+    return {s.key: s.name for s in load_registry().sources}
+
+
+def write_report(db: Database, out: Path) -> Path:
+    """Render the HTML report of the whole database to ``out``."""
+    from summarize.report import render_report
+
+    stories, threads = report_data(db)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(render_report(stories, threads, source_names()), encoding="utf-8")
+    tmp.replace(out)  # readers never see a half-written report
+    return out
+
+
+def story_table(db: Database, limit: int = ARTIFACT_ROWS) -> list[dict[str, Any]]:
+    with db.connect(read_only=not db.is_memory) as con:
+        return list_stories(con, limit)
+
+
+def markdown_summary(stories: list[dict[str, Any]], counts: dict[str, Any], report: str | None) -> str:
+    """The run's Markdown artifact: counts, the story table, a link to the report."""
+    lines = ["# dastan run", ""]
+    lines.append(
+        f"ingested **{counts.get('ingested', 0)}**, "
+        f"duplicates **{counts.get('duplicates', 0) + counts.get('near_duplicates', 0)}**, "
+        f"rejected **{counts.get('rejected_total', 0)}**, stories new **{counts.get('stories_new', 0)}** / "
+        f"updated **{counts.get('stories_updated', 0)}**"
+    )
+    if report:
+        lines += ["", f"HTML report: `{md_escape(report)}`"]
+    lines += ["", "| story | title | sources | reports | first seen |", "|---|---|---|---|---|"]
+    for s in stories:
+        lines.append(f"| {md_escape(s['story_id'])} | {md_escape(s['title'])} | {md_escape('، '.join(s['sources']))} "
+                     f"| {s['n_articles']} | {md_escape(s['first_published'] or '')} |")
+    return "\n".join(lines) + "\n"
+
+
+def publish(db: Database, settings: Settings, counts: dict[str, Any]) -> str | None:
+    """Write the report and, inside a Prefect run, its Markdown and table artifacts."""
+    report: str | None = None
+    if settings.flow.report:
+        report = str(write_report(db, Path(settings.flow.report)).resolve())
+    stories = story_table(db)
+    try:
+        from prefect.artifacts import create_markdown_artifact, create_table_artifact
+        from prefect.context import get_run_context
+
+        get_run_context()
+    except (ImportError, RuntimeError):
+        return report  # not inside a flow run: no artifacts to publish
+    create_markdown_artifact(markdown_summary(stories, counts, report), key="dastan-stories",
+                             description="Stories of the last run")
+    create_table_artifact(
+        [{"story_id": s["story_id"], "title": s["title"], "sources": ", ".join(s["sources"]),
+          "reports": s["n_articles"], "first_seen": s["first_published"]} for s in stories],
+        key="dastan-story-table", description="Stories (most recent first)",
+    )
+    return report

@@ -1,0 +1,200 @@
+"""All settings in one place: defaults, then the user's TOML, then environment overrides.
+
+Each stage keeps its parameters in its own frozen dataclass; :class:`Settings` gathers
+them. The config file is ``dastan.toml`` in the working directory (or the path given with
+``--config`` or ``DASTAN_CONFIG``), with one table per section::
+
+    db = "data/dastan.duckdb"
+    [embed]
+    model = "default"
+    [cluster]
+    window_days = 7
+
+An environment variable ``DASTAN_<SECTION>__<FIELD>`` overrides a field, for example
+``DASTAN_CLUSTER__WINDOW_DAYS=3`` or ``DASTAN_DB=/tmp/x.duckdb``. This is the only module
+that reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from clustering.cluster import ClusterParams
+from clustering.embed import EmbedParams
+from clustering.threads import ThreadParams
+from ingest.params import IngestParams
+from summarize.params import SummaryParams
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = "data/dastan.duckdb"
+CONFIG_NAME = "dastan.toml"
+
+
+class ConfigError(Exception):
+    """A config file or an environment override is not valid."""
+
+
+@dataclass(frozen=True)
+class FlowParams:
+    """How the pipeline runs: batch sizes, scheduling, scale-out, locking."""
+
+    batch_articles: int = 500  # articles per ingest/embedding task: tens of tasks, not thousands
+    feed_interval_minutes: int = 15
+    fetch_pages: bool = True  # fetch each feed item's page for its full text
+    dask_address: str | None = None  # an existing Dask scheduler, e.g. tcp://10.0.0.5:8786
+    wait_for_lock: bool = True  # a second run waits for the first (False: fail fast)
+    report: str = "data/report.html"  # written after each pipeline run ("" for none)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything dastan can be told, by section."""
+
+    db: str = DEFAULT_DB
+    ingest: IngestParams = field(default_factory=IngestParams)
+    embed: EmbedParams = field(default_factory=EmbedParams)
+    cluster: ClusterParams = field(default_factory=ClusterParams)
+    threads: ThreadParams = field(default_factory=ThreadParams)
+    summary: SummaryParams = field(default_factory=SummaryParams)
+    flow: FlowParams = field(default_factory=FlowParams)
+
+
+_SECTIONS = ("ingest", "embed", "cluster", "threads", "summary", "flow")
+
+
+def _convert(value: Any, annotation: Any, where: str) -> Any:
+    """Coerce a TOML value or an environment string to a field's declared type."""
+    hint = annotation
+    origin = typing.get_origin(hint)
+    if origin in (types.UnionType, typing.Union):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        if value is None or (isinstance(value, str) and value.lower() in ("", "none", "null")):
+            return None
+        hint = args[0]
+        origin = typing.get_origin(hint)
+    try:
+        if hint is bool:
+            if isinstance(value, str):
+                if value.lower() not in ("1", "0", "true", "false", "yes", "no"):
+                    raise ValueError(value)
+                return value.lower() in ("1", "true", "yes")
+            return bool(value)
+        if hint in (int, float, str):
+            return hint(value)
+        if hint is Path:
+            return Path(value)
+        if origin is dict or hint is dict:
+            parsed = json.loads(value) if isinstance(value, str) else value
+            return {k: tuple(v) if isinstance(v, list) else v for k, v in dict(parsed).items()}
+        if origin is tuple:
+            parsed = json.loads(value) if isinstance(value, str) else value
+            return tuple(parsed)
+    except (TypeError, ValueError) as err:
+        raise ConfigError(f"{where}: cannot use {value!r} as {hint}") from err
+    return value
+
+
+def _apply(obj: Any, values: dict[str, Any], where: str) -> Any:
+    hints = typing.get_type_hints(type(obj))
+    names = {f.name for f in dataclasses.fields(obj)}
+    changes = {}
+    for key, value in values.items():
+        if key not in names:
+            raise ConfigError(f"{where}: unknown setting {key!r} (known: {', '.join(sorted(names))})")
+        changes[key] = _convert(value, hints[key], f"{where}.{key}")
+    return dataclasses.replace(obj, **changes)
+
+
+def load_settings(
+    config: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    environ: dict[str, str] | None = None,
+) -> Settings:
+    """Defaults, then the TOML file, then ``DASTAN_*`` variables, then explicit overrides.
+
+    ``overrides`` uses dotted keys (``{"db": ..., "embed.model": ...}``): the command line's
+    flags, which win over everything.
+    """
+    env = dict(os.environ if environ is None else environ)
+    settings = Settings()
+    path = config or (Path(env["DASTAN_CONFIG"]) if env.get("DASTAN_CONFIG") else None)
+    if path is None and Path(CONFIG_NAME).exists():
+        path = Path(CONFIG_NAME)
+    if path is not None:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError as err:
+            raise ConfigError(f"config file not found: {path}") from err
+        except tomllib.TOMLDecodeError as err:
+            raise ConfigError(f"{path} is not valid TOML: {err}") from err
+        settings = _merge(settings, data, str(path))
+    from_env: dict[str, Any] = {}
+    for key, value in env.items():
+        if not key.startswith("DASTAN_") or key == "DASTAN_CONFIG":
+            continue
+        name = key.removeprefix("DASTAN_").lower()
+        section, _, fld = name.partition("__")
+        if fld:
+            from_env.setdefault(section, {})[fld] = value
+        else:
+            from_env[section] = value
+    settings = _merge(settings, from_env, "environment")
+    if overrides:
+        nested: dict[str, Any] = {}
+        for key, value in overrides.items():
+            if value is None:
+                continue
+            section, _, fld = key.partition(".")
+            if fld:
+                nested.setdefault(section, {})[fld] = value
+            else:
+                nested[section] = value
+        settings = _merge(settings, nested, "command line")
+    return settings
+
+
+def _merge(settings: Settings, data: dict[str, Any], where: str) -> Settings:
+    top: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _SECTIONS:
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: [{key}] must be a table")
+            top[key] = _apply(getattr(settings, key), value, f"{where} [{key}]")
+        elif key == "db":
+            top["db"] = str(value)
+        else:
+            raise ConfigError(f"{where}: unknown section or setting {key!r}")
+    return dataclasses.replace(settings, **top)
+
+
+def settings_dict(settings: Settings) -> dict[str, Any]:
+    """Settings as plain JSON-able data (for the runs table and Prefect parameters)."""
+    def plain(v: Any) -> Any:
+        if isinstance(v, Path):
+            return str(v)
+        if isinstance(v, dict):
+            return {k: plain(x) for k, x in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [plain(x) for x in v]
+        return v
+
+    return {k: plain(v) for k, v in dataclasses.asdict(settings).items()}
+
+
+def prefect_defaults(verbose: bool = False) -> None:
+    """Quiet, offline Prefect defaults for command-line runs; a user's own settings win.
+
+    Without a configured server Prefect starts a temporary local one; its telemetry would
+    try the network (closed here) and its per-task INFO lines drown the progress bars.
+    """
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "INFO" if verbose else "WARNING")
+    os.environ.setdefault("PREFECT_UI_ENABLED", "false")

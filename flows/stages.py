@@ -1,0 +1,219 @@
+"""The pipeline's stages as plain functions: each reads, computes, and writes one step.
+
+Prefect tasks in :mod:`flows.pipeline` are thin wrappers over these, so every stage can be
+run and tested without Prefect. Each write is one transaction.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from clustering.embed import EmbedParams, Encoder
+from flows.progress import Progress
+from flows.settings import Settings
+from flows.window import (
+    WindowResult,
+    compute_stories,
+    compute_threads,
+    embedded_sentences,
+    summarize_stories,
+)
+from ingest import Article, Reject, read_inputs
+from ingest.models import content_hash
+from storage import Database
+from storage.articles import add_rejects, load_articles, upsert_articles, window_article_ids
+from storage.embeddings import cached_vectors, save_vectors
+from storage.stories import freeze_before, frozen_story_ids, previous_assignments, replace_window
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestCounts:
+    """What ingestion did, for the run's record and the closing summary line."""
+
+    read: int = 0
+    ingested: int = 0
+    existing: int = 0
+    duplicates: int = 0
+    near_duplicates: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+
+    def add(self, other: IngestCounts) -> None:
+        self.read += other.read
+        self.ingested += other.ingested
+        self.existing += other.existing
+        self.duplicates += other.duplicates
+        self.near_duplicates += other.near_duplicates
+        self.rejected.update(other.rejected)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"read": self.read, "ingested": self.ingested, "existing": self.existing,
+                "duplicates": self.duplicates, "near_duplicates": self.near_duplicates,
+                "rejected": dict(self.rejected), "rejected_total": sum(self.rejected.values())}
+
+
+def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    it = iter(items)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+def ingest_items(db: Database, items: Iterable[Article | Reject], settings: Settings, run_id: str,
+                 progress: Progress | None = None) -> IngestCounts:
+    """Store articles and rejects from a stream, one transaction per batch."""
+    counts = IngestCounts()
+    for chunk in batched(items, settings.flow.batch_articles):
+        articles = [a for a in chunk if isinstance(a, Article)]
+        rejects = [r for r in chunk if isinstance(r, Reject)]
+        with db.transaction() as con:
+            articles = mark_near_duplicates(con, articles, settings.ingest.near_duplicate_threshold)
+            up = upsert_articles(con, articles, run_id)
+            add_rejects(con, rejects, run_id)
+        counts.add(IngestCounts(len(chunk), up.inserted, up.existing, up.duplicates, up.near_duplicates,
+                                Counter(r.reason.value for r in rejects)))
+        if progress:
+            progress.update(len(chunk))
+    return counts
+
+
+_MIN_DEDUPE_WORDS = 25  # shorter texts (headlines) are compared exactly, not by shingles
+
+
+def mark_near_duplicates(con: Any, articles: list[Article], threshold: float) -> list[Article]:
+    """Mark wire copies: an article whose body nearly equals an earlier one's.
+
+    The earlier report (by publication time; by arrival when unknown) is the original. When
+    the copy arrived first, the stored one is re-pointed at the newcomer.
+    """
+    from dataclasses import replace
+
+    from ingest.dedupe import band_keys, signature, similarity
+    from storage.dedupe import candidates, save_signatures, set_duplicate_of
+
+    known = {r[0] for r in con.execute(
+        "SELECT article_id FROM signatures WHERE article_id IN (SELECT unnest(?))",
+        [[a.article_id for a in articles]]).fetchall()}
+    batch: dict[str, tuple[np.ndarray, datetime | None, str | None]] = {}
+    batch_keys: dict[int, list[str]] = {}
+    out: list[Article] = []
+    new_ids, new_sigs, new_bands = [], [], []
+    for a in articles:
+        text = " ".join(s.text for s in a.content_sentences() if s.role.value != "title")
+        if a.article_id in known or len(text.split()) < _MIN_DEDUPE_WORDS:
+            out.append(a)
+            continue
+        sig = signature(text)
+        keys = band_keys(sig)
+        found = candidates(con, keys)
+        for k in keys:
+            for other in batch_keys.get(k, []):
+                found[other] = batch[other]
+        best: tuple[float, str] | None = None
+        for other, (osig, _pub, _dup) in found.items():
+            sim = similarity(sig, osig)
+            if other != a.article_id and sim >= threshold and (best is None or sim > best[0]):
+                best = (sim, other)
+        if best is not None:
+            _osig, opub, odup = found[best[1]]
+            original = odup or best[1]
+            if a.published_at and opub and a.published_at < opub and odup is None:
+                set_duplicate_of(con, best[1], a.article_id)  # the stored one is the later copy
+                if best[1] in batch:
+                    out = [replace(x, duplicate_of=a.article_id) if x.article_id == best[1] else x for x in out]
+                    batch[best[1]] = (batch[best[1]][0], batch[best[1]][1], a.article_id)
+            else:
+                a = replace(a, duplicate_of=original)
+        batch[a.article_id] = (sig, a.published_at, a.duplicate_of)
+        for k in keys:
+            batch_keys.setdefault(k, []).append(a.article_id)
+        new_ids.append(a.article_id)
+        new_sigs.append(sig)
+        new_bands.append(keys)
+        out.append(a)
+    save_signatures(con, new_ids, new_sigs, new_bands)
+    return out
+
+
+def ingest_paths(db: Database, paths: Sequence[str | Path], settings: Settings, run_id: str,
+                 progress: Progress | None = None) -> IngestCounts:
+    """Read files and directories and store what they hold."""
+    return ingest_items(db, read_inputs(paths, settings.ingest), settings, run_id, progress)
+
+
+@cache
+def cached_encoder(params: EmbedParams) -> Encoder:
+    """One encoder per process and configuration (loading takes seconds)."""
+    from clustering.embed import load_encoder
+
+    return load_encoder(params)
+
+
+def pending_texts(db: Database, model_id: str, settings: Settings) -> list[tuple[str, str]]:
+    """(hash, text) of the window's sentences that have no vector for this model yet."""
+    with db.connect(read_only=not db.is_memory) as con:
+        articles = load_articles(con, window_article_ids(con))
+        wanted = {content_hash(s.text): s.text for a in articles for s in embedded_sentences(a, settings.summary)}
+        have = cached_vectors(con, list(wanted), model_id).keys() if wanted else set()
+    return [(h, t) for h, t in wanted.items() if h not in have]
+
+
+def embed_texts(texts: Sequence[str], params: EmbedParams) -> np.ndarray:
+    """Vectors of a batch of texts (a Prefect task runs this on a worker)."""
+    return cached_encoder(params).encode(list(texts), kind="passage")
+
+
+def store_vectors(db: Database, hashes: Sequence[str], vectors: np.ndarray, model_id: str) -> None:
+    with db.transaction() as con:
+        save_vectors(con, hashes, vectors, model_id)
+
+
+def compute_window(db: Database, model_id: str, settings: Settings) -> tuple[WindowResult, list[str]]:
+    """Stories, threads and summaries of the window from stored articles and vectors."""
+    with db.connect(read_only=not db.is_memory) as con:
+        ids = window_article_ids(con)
+        articles = load_articles(con, ids)
+        hashes = [content_hash(s.text) for a in articles for s in embedded_sentences(a, settings.summary)]
+        vectors = cached_vectors(con, hashes, model_id)
+        previous = previous_assignments(con, ids)
+        taken = frozen_story_ids(con)
+        prev_threads = dict(con.execute(
+            "SELECT story_id, thread_id FROM stories WHERE thread_id IS NOT NULL").fetchall())
+        taken_threads = {r[0] for r in con.execute("SELECT thread_id FROM threads").fetchall()}
+    articles = [a for a in articles if any(content_hash(s.text) in vectors for s in a.sentences)]
+    by_id = {a.article_id: a for a in articles}
+    stories, article_vectors = compute_stories(articles, vectors, settings.cluster, previous, taken)
+    threads = compute_threads(stories, article_vectors, by_id, settings.threads, prev_threads,
+                              taken_threads - set(prev_threads.values()))
+    from dataclasses import replace
+
+    stories = [replace(s, thread_id=threads.get(s.story_id)) for s in stories]
+    texts, summaries = summarize_stories(stories, by_id, vectors, settings.summary)
+    return WindowResult(stories, texts, summaries), [a.article_id for a in articles]
+
+
+def store_window(db: Database, result: WindowResult, window_ids: Sequence[str], run_id: str,
+                 settings: Settings, finish: Any = None) -> dict[str, int]:
+    """Write the window's stories, threads and summaries, and finish the run, atomically."""
+    from storage.threads import replace_threads
+
+    with db.transaction() as con:
+        counts = replace_window(con, window_ids, result.stories, result.texts, result.summaries, run_id)
+        replace_threads(con)
+        newest = con.execute("SELECT max(published_at) FROM articles").fetchone()[0]
+        if newest is not None:
+            counts["stories_frozen"] = freeze_before(
+                con, newest - timedelta(days=settings.cluster.window_days))
+        if finish is not None:
+            finish(con, counts)
+    return counts

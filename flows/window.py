@@ -1,0 +1,168 @@
+"""The window's stories, threads and summaries, computed from stored articles and vectors.
+
+Plain functions over plain data: the flow reads the window from storage, calls
+:func:`compute_window`, and writes the result in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from clustering.cluster import ArticleView, ClusterParams
+from clustering.stories import Member, Story, build_stories
+from clustering.threads import StoryView, ThreadParams, link_threads
+from ingest.models import Role, Sentence
+from storage.articles import StoredArticle
+from storage.stories import StoryText, SummaryRow
+from summarize.params import SummaryParams
+from summarize.representative import summarize_story
+from summarize.select import Candidate
+from summarize.title import best_headline, class_tfidf_keywords
+
+
+def embedded_sentences(article: StoredArticle, params: SummaryParams) -> list[Sentence]:
+    """The sentences of an article that get a vector: its title and first body sentences.
+
+    Agency reports put the event in the first sentences (the inverted pyramid); the tail
+    is background, so summaries and clustering read the head and embedding stops there.
+    """
+    title = [s for s in article.sentences if s.role is Role.TITLE][:1]
+    rest = [s for s in article.sentences if s.role is not Role.TITLE][: params.candidates_per_article]
+    return title + rest
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(v))
+    return v / norm if norm > 0 else v
+
+
+def article_vector(article: StoredArticle, vectors: Mapping[str, np.ndarray], lead: int) -> np.ndarray:
+    """An article's vector: the mean of its title's and first ``lead`` sentences' vectors."""
+    from ingest.models import content_hash
+
+    head = [s for s in article.sentences if s.role is Role.TITLE][:1]
+    head += [s for s in article.sentences if s.role is not Role.TITLE][:lead]
+    rows = [vectors[content_hash(s.text)] for s in head if content_hash(s.text) in vectors]
+    if not rows:
+        raise KeyError(f"article {article.article_id} has no embedded sentence")
+    return _unit(np.mean(rows, axis=0)).astype(np.float32)
+
+
+def article_lemmas(article: StoredArticle, lead: int) -> tuple[str, ...]:
+    """The lemmas clustering compares: the title's (twice: headlines name the event) and the lead's."""
+    title = [s for s in article.sentences if s.role is Role.TITLE][:1]
+    rest = [s for s in article.sentences if s.role is not Role.TITLE][:lead]
+    lemmas: list[str] = []
+    for s in title:
+        lemmas.extend(s.lemmas * 2)
+    for s in rest:
+        lemmas.extend(s.lemmas)
+    return tuple(lemmas)
+
+
+@dataclass(frozen=True)
+class WindowResult:
+    """What one run decides for the window."""
+
+    stories: list[Story]
+    texts: list[StoryText]
+    summaries: list[SummaryRow]
+
+
+def compute_stories(
+    articles: Sequence[StoredArticle],
+    vectors: Mapping[str, np.ndarray],
+    params: ClusterParams,
+    previous: Mapping[str, str],
+    taken: set[str],
+) -> tuple[list[Story], dict[str, np.ndarray]]:
+    """Cluster the window's articles (earliest first); return stories and article vectors."""
+    lead = params.lead_sentences
+    av = {a.article_id: article_vector(a, vectors, lead) for a in articles}
+    members = [Member(a.article_id, a.source, a.published_at, a.duplicate_of) for a in articles]
+    views = [ArticleView(a.article_id, article_lemmas(a, lead), a.published_at, a.source) for a in articles]
+    matrix = np.stack([av[a.article_id] for a in articles]) if articles else np.zeros((0, 1), np.float32)
+    stories = build_stories(members, views, matrix, params, previous, taken)
+    return stories, av
+
+
+def summarize_stories(
+    stories: Sequence[Story],
+    articles: Mapping[str, StoredArticle],
+    vectors: Mapping[str, np.ndarray],
+    params: SummaryParams,
+) -> tuple[list[StoryText], list[SummaryRow]]:
+    """Title, keywords and representative sentences of each story."""
+    from ingest.models import content_hash
+
+    bags: list[list[str]] = []
+    texts: list[StoryText] = []
+    rows: list[SummaryRow] = []
+    for story in stories:
+        members = [articles[a] for a in story.article_ids]
+        originals = [a for a in members if a.duplicate_of is None] or members
+        headlines = [a.title for a in originals]
+        head_vectors = np.stack([
+            _title_vector(a, vectors) for a in originals
+        ])
+        candidates = [
+            Candidate(a.article_id, s.position, s.text, a.source, a.published_at, a.url,
+                      vectors[content_hash(s.text)])
+            for a in originals
+            for s in embedded_sentences(a, params)
+            if s.role is not Role.TITLE and content_hash(s.text) in vectors
+        ]
+        picks = summarize_story(_distinct(candidates), params)
+        rows.extend(
+            SummaryRow(story.story_id, rank, c.article_id, c.position, c.text, c.source)
+            for rank, c in enumerate(picks, 1)
+        )
+        bags.append([lem for a in originals for s in a.sentences for lem in s.lemmas])
+        texts.append(StoryText(story.story_id, best_headline(headlines, head_vectors), ()))
+    keywords = class_tfidf_keywords(bags, params.keywords)
+    texts = [StoryText(t.story_id, t.title, tuple(k)) for t, k in zip(texts, keywords, strict=True)]
+    return texts, rows
+
+
+def _title_vector(article: StoredArticle, vectors: Mapping[str, np.ndarray]) -> np.ndarray:
+    from ingest.models import content_hash
+
+    for s in article.sentences:
+        v = vectors.get(content_hash(s.text))
+        if v is not None:
+            return v
+    raise KeyError(f"article {article.article_id} has no embedded sentence")
+
+
+def _distinct(candidates: list[Candidate]) -> list[Candidate]:
+    """One candidate per exact text: a sentence copied by two sources is one sentence."""
+    seen: set[str] = set()
+    out = []
+    for c in candidates:
+        if c.text not in seen:
+            seen.add(c.text)
+            out.append(c)
+    return out
+
+
+def compute_threads(
+    stories: Sequence[Story],
+    article_vectors: Mapping[str, np.ndarray],
+    articles: Mapping[str, StoredArticle],
+    params: ThreadParams,
+    previous: Mapping[str, str],
+    taken: set[str],
+) -> dict[str, str | None]:
+    """Thread id (or None) for each story, from story centres and lemma bags."""
+    if not stories:
+        return {}
+    views = [
+        StoryView(s.story_id, tuple(lem for a in s.article_ids for sen in articles[a].sentences[:3]
+                                    for lem in sen.lemmas), s.first_published)
+        for s in stories
+    ]
+    centres = np.stack([_unit(np.mean([article_vectors[a] for a in s.article_ids], axis=0)) for s in stories])
+    return link_threads(views, centres.astype(np.float32), params, previous, taken)

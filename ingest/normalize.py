@@ -1,0 +1,135 @@
+"""Persian normalization, sentence splitting and lemmas: the only module that imports hazm.
+
+hazm is imported lazily (it pulls in nltk and takes seconds), so ``import ingest`` and the
+command line stay fast. Text is normalized once, here, at ingestion; every later stage works
+on the normalized text and the lemmas stored with each sentence.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from typing import Any
+
+# Invisible characters that change nothing a reader sees but break matching: zero-width
+# space/joiner, word joiner, BOM, soft hyphen and the bidi controls (LRM, RLM, embeddings,
+# overrides, isolates). ZWNJ (U+200C) is kept: it is part of Persian spelling (می‌شود).
+_INVISIBLE = re.compile("[\u200b\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACES = re.compile("[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_ZWNJ_RUN = re.compile("\u200c{2,}")
+# A ZWNJ next to a space or at a word's edge joins nothing.
+_ZWNJ_EDGE = re.compile("\u200c(?=[\\s\u200c]|$)|(?<=\\s)\u200c|^\u200c", re.MULTILINE)
+# hazm splits sentences at these marks followed by whitespace (its SentenceTokenizer).
+_SENTENCE_END = re.compile(r"([!.?⸮؟]+)[ \n]+")
+# Tokens that carry no lexical evidence: punctuation and symbols, checked by Unicode
+# category rather than str.isalnum() or string.punctuation, which mishandle ZWNJ and «».
+_MAX_NORMALIZE_PASSES = 3
+
+
+@cache
+def _hazm() -> Any:
+    import hazm
+
+    return hazm
+
+
+@cache
+def _normalizer() -> Any:
+    return _hazm().Normalizer()
+
+
+@cache
+def _word_tokenizer() -> Any:
+    return _hazm().WordTokenizer(replace_numbers=False, replace_ids=False)
+
+
+@cache
+def _lemmatizer() -> Any:
+    return _hazm().Lemmatizer()
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """hazm's Persian stopwords, normalized like the text they are compared with."""
+    return frozenset(normalize_line(w) for w in _hazm().stopwords_list())
+
+
+def clean_invisible(text: str) -> str:
+    """Drop control and zero-width characters (not ZWNJ) and unify line ends and spaces."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+    text = _INVISIBLE.sub("", text)
+    text = _CONTROL.sub(" ", text)
+    text = _SPACES.sub(" ", text)
+    text = _ZWNJ_RUN.sub("\u200c", text)
+    return _ZWNJ_EDGE.sub("", text)
+
+
+def normalize_line(line: str) -> str:
+    """Normalize one line of Persian text: letters (ي→ی, ك→ک), digits, ZWNJ, spacing.
+
+    hazm is not always idempotent in one pass (a space it inserts can enable another
+    rule), so the line is normalized until it stops changing, at most three passes.
+    """
+    text = clean_invisible(line).replace("\n", " ").strip()
+    if not text:
+        return ""
+    normalizer = _normalizer()
+    for _ in range(_MAX_NORMALIZE_PASSES):
+        out = clean_invisible(normalizer.normalize(text)).strip()
+        if out == text:
+            break
+        text = out
+    return text
+
+
+def normalize(text: str) -> str:
+    """Normalize a text line by line, keeping its line structure (paragraphs)."""
+    lines = (normalize_line(line) for line in clean_invisible(text).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split normalized text into sentences: each line is a paragraph, then hazm's rule."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        marked = _SENTENCE_END.sub("\\1\n", line)
+        out.extend(s.strip() for s in marked.split("\n") if s.strip())
+    return out
+
+
+def _is_word(token: str) -> bool:
+    return any(unicodedata.category(ch)[0] in "LN" for ch in token)
+
+
+def tokens(text: str) -> list[str]:
+    """Word tokens of a normalized text, punctuation dropped (ZWNJ kept inside words)."""
+    return [t for t in _word_tokenizer().tokenize(text) if _is_word(t)]
+
+
+def lemmas(text: str) -> tuple[str, ...]:
+    """Content lemmas of a normalized sentence: no stopwords, no punctuation.
+
+    hazm gives verbs as ``past#present`` stems; the past stem stands for the verb.
+    Numbers are kept: two days' casualty figures differ in them.
+    """
+    stop = stopwords()
+    lemmatizer = _lemmatizer()
+    out: list[str] = []
+    for token in tokens(text):
+        if token in stop:
+            continue
+        lemma = lemmatizer.lemmatize(token).split("#", 1)[0] or token
+        if lemma not in stop and _is_word(lemma):
+            out.append(lemma)
+    return tuple(out)
+
+
+def persian_letter_share(text: str) -> float:
+    """Share of letters that are Arabic-script, to tell Persian text from other languages."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return 0.0
+    arabic = sum(1 for ch in letters if "\u0600" <= ch <= "\u06ff" or "\ufb50" <= ch <= "\ufeff")
+    return arabic / len(letters)

@@ -1,0 +1,271 @@
+"""Read input files (txt, jsonl, json, csv, html) into drafts, or rejects with reasons.
+
+Everything that cannot become an article is returned as a :class:`Reject`; nothing is
+dropped silently. Files are read one at a time and JSON Lines one line at a time, so
+memory follows the largest record, not the input.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from ingest.article import Draft
+from ingest.dates import parse_datetime
+from ingest.models import Reject, RejectReason, Role
+from ingest.params import IngestParams
+
+SUPPORTED = {".txt": "text", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
+             ".csv": "csv", ".html": "html", ".htm": "html"}
+_SNIFF_BYTES = 8192
+_MIN_DECODED_SHARE = 0.3  # a Windows-1256 decode must look like Arabic-script text
+
+
+class DecodeError(Exception):
+    """Bytes that are not text in any encoding dastan reads."""
+
+    def __init__(self, reason: RejectReason, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode input bytes: UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1256.
+
+    Windows-1256 is what older Persian sites and Windows tools still write; it is decoded,
+    not rejected. Raises :class:`DecodeError` for binary data and undecodable text.
+    """
+    if not data.strip():
+        raise DecodeError(RejectReason.EMPTY, "the input is empty")
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                          (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as err:
+                raise DecodeError(RejectReason.UNDECODABLE, f"bad {encoding}: {err.reason}") from err
+    head = data[:_SNIFF_BYTES]
+    if b"\0" in head:
+        raise DecodeError(RejectReason.BINARY, "contains NUL bytes: a binary file, not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        utf8_error = err
+    try:
+        text = data.decode("cp1256")
+    except UnicodeDecodeError as err:
+        raise DecodeError(RejectReason.UNDECODABLE, f"neither UTF-8 nor Windows-1256: {err.reason}") from err
+    letters = [ch for ch in text if ch.isalpha()]
+    arabic = sum(1 for ch in letters if "\u0600" <= ch <= "\u06ff")
+    if not letters or arabic / len(letters) < _MIN_DECODED_SHARE:
+        raise DecodeError(
+            RejectReason.UNDECODABLE,
+            f"not UTF-8 ({utf8_error.reason} at byte {utf8_error.start}) and not Persian in Windows-1256",
+        )
+    return text
+
+
+def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | Reject]:
+    """Files named directly, and the files under named directories, in a stable order."""
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not child.name.startswith("."):
+                    yield child
+        elif path.is_file():
+            yield path
+        else:
+            yield Reject(str(path), RejectReason.NO_TEXT, "no such file or directory")
+
+
+def read_path(path: Path, params: IngestParams) -> Iterator[Draft | Reject]:
+    """Drafts (or rejects) from one file, by its extension."""
+    kind = SUPPORTED.get(path.suffix.lower())
+    ref = str(path)
+    if kind is None:
+        yield Reject(ref, RejectReason.UNSUPPORTED,
+                     f"unsupported file type {path.suffix or '(none)'}; dastan reads {', '.join(SUPPORTED)}")
+        return
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        yield Reject(ref, RejectReason.UNDECODABLE, f"cannot read: {err}")
+        return
+    if kind in ("jsonl", "csv"):
+        yield from _read_records(path, kind, params)
+        return
+    if size > params.max_file_bytes:
+        yield Reject(ref, RejectReason.TOO_LARGE, f"{size} bytes, above the limit of {params.max_file_bytes}")
+        return
+    try:
+        text = decode_bytes(path.read_bytes())
+    except DecodeError as err:
+        yield Reject(ref, err.reason, err.detail, _sample_bytes(path))
+        return
+    if kind == "text":
+        from ingest.pages import parse_page_text
+
+        # A saved page has no id of its own; its file name is the name a person gave it.
+        yield parse_page_text(text, ref, external_id=path.stem)
+    elif kind == "html":
+        from ingest.html import parse_html
+
+        yield parse_html(text, ref, external_id=path.stem)
+    else:
+        yield from _read_json_document(text, ref, params)
+
+
+def _sample_bytes(path: Path) -> str:
+    with path.open("rb") as fh:
+        return fh.read(120).decode("utf-8", "replace")
+
+
+def _read_json_document(text: str, ref: str, params: IngestParams) -> Iterator[Draft | Reject]:
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError) as err:
+        yield Reject(ref, RejectReason.MALFORMED, f"not valid JSON: {_short(err)}", text[:200])
+        return
+    if isinstance(doc, dict):
+        records = next((v for v in doc.values() if isinstance(v, list)), [doc])
+    elif isinstance(doc, list):
+        records = doc
+    else:
+        yield Reject(ref, RejectReason.MALFORMED, "JSON is neither an object nor a list of objects")
+        return
+    for n, record in enumerate(records, 1):
+        yield record_to_draft(record, f"{ref}#{n}", params)
+
+
+def _read_records(path: Path, kind: str, params: IngestParams) -> Iterator[Draft | Reject]:
+    ref = str(path)
+    with path.open("rb") as fh:
+        head = fh.read(_SNIFF_BYTES)
+        fh.seek(0)
+        if not head.strip():
+            yield Reject(ref, RejectReason.EMPTY, "the file is empty")
+            return
+        if b"\0" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            yield Reject(ref, RejectReason.BINARY, "contains NUL bytes: a binary file, not text",
+                         head[:120].decode("utf-8", "replace"))
+            return
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            # UTF-16 has no line-by-line byte framing; such files are small exports.
+            lines: Iterable[bytes] = [
+                ln.encode("utf-8") for ln in fh.read(params.max_file_bytes + 1).decode("utf-16").splitlines()
+            ]
+        else:
+            lines = _bounded_lines(fh, params.max_record_bytes)
+        if kind == "jsonl":
+            yield from _jsonl(lines, ref, params)
+        else:
+            yield from _csv(lines, ref, params)
+
+
+def _bounded_lines(fh: io.BufferedReader, limit: int) -> Iterator[bytes]:
+    """Lines of a binary file; a line longer than ``limit`` comes back cut, flagged by length."""
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            # Skip the rest of the oversized line without holding it in memory.
+            while True:
+                chunk = fh.readline(1 << 20)
+                if not chunk or chunk.endswith(b"\n"):
+                    break
+        yield line
+
+
+def _decode_line(raw: bytes, ref: str, params: IngestParams) -> str | Reject:
+    if len(raw) > params.max_record_bytes:
+        return Reject(ref, RejectReason.TOO_LARGE,
+                      f"record longer than {params.max_record_bytes} bytes", raw[:120].decode("utf-8", "replace"))
+    try:
+        return decode_bytes(raw)
+    except DecodeError as err:
+        return Reject(ref, err.reason, err.detail, raw[:120].decode("utf-8", "replace"))
+
+
+def _jsonl(lines: Iterable[bytes], ref: str, params: IngestParams) -> Iterator[Draft | Reject]:
+    for n, raw in enumerate(lines, 1):
+        if not raw.strip():
+            continue
+        line_ref = f"{ref}:{n}"
+        text = _decode_line(raw, line_ref, params)
+        if isinstance(text, Reject):
+            yield text
+            continue
+        try:
+            record = json.loads(text)
+        except (ValueError, RecursionError) as err:
+            yield Reject(line_ref, RejectReason.MALFORMED, f"not valid JSON: {_short(err)}", text[:200])
+            continue
+        yield record_to_draft(record, line_ref, params)
+
+
+def _csv(lines: Iterable[bytes], ref: str, params: IngestParams) -> Iterator[Draft | Reject]:
+    decoded = (t for t in (_decode_line(raw, ref, params) for raw in lines) if isinstance(t, str))
+    try:
+        reader = csv.DictReader(decoded)
+        for n, row in enumerate(reader, 2):
+            yield record_to_draft(row, f"{ref}:{n}", params)
+    except csv.Error as err:
+        yield Reject(ref, RejectReason.MALFORMED, f"CSV error: {err}")
+
+
+def _short(err: BaseException) -> str:
+    return str(err)[:160] or type(err).__name__
+
+
+def _pick(record: dict[str, Any], names: tuple[str, ...]) -> str | None:
+    lowered = {str(k).lower(): v for k, v in record.items()}
+    for name in names:
+        value = lowered.get(name.lower())
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if isinstance(value, dict):  # {"source": {"name": ...}} as in some feed exports
+            value = value.get("name") or value.get("title")
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def record_to_draft(record: Any, ref: str, params: IngestParams) -> Draft | Reject:
+    """A draft from one JSON/CSV record, with the usual field names mapped."""
+    if not isinstance(record, dict):
+        return Reject(ref, RejectReason.MALFORMED, f"a record must be an object, not {type(record).__name__}")
+    f = params.fields
+    title = _pick(record, f["title"])
+    body = _pick(record, f["body"])
+    lead = _pick(record, f["lead"])
+    if body is None and lead is not None:
+        body, lead = lead, None
+    if not title and not body:
+        return Reject(ref, RejectReason.NO_TEXT, "the record has no title and no text field",
+                      json.dumps(record, ensure_ascii=False)[:200])
+    segments: list[tuple[Role, str]] = []
+    if title:
+        segments.append((Role.TITLE, title))
+    if lead and lead != body:
+        segments.append((Role.LEAD, lead))
+    if body:
+        segments.append((Role.BODY, body))
+    published_text = _pick(record, f["published"])
+    return Draft(
+        segments=tuple(segments),
+        raw_text=json.dumps(record, ensure_ascii=False),
+        input_ref=ref,
+        external_id=_pick(record, f["id"]),
+        source=_pick(record, f["source"]),
+        url=_pick(record, f["url"]),
+        published_at=parse_datetime(published_text) if published_text else None,
+        published_text=published_text,
+    )

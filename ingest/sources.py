@@ -1,0 +1,109 @@
+"""The source registry (``data/sources.toml``): outlets, their Persian names, aliases, feeds."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ingest.normalize import normalize_line
+
+DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "data" / "sources.toml"
+
+
+class RegistryError(Exception):
+    """The source registry file is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One outlet: its key, Persian name, the names datelines use, hosts and feeds."""
+
+    key: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Lookup of outlets by key, alias (as written in Persian text) and host."""
+
+    sources: tuple[Source, ...] = ()
+    _alias: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _host: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for src in self.sources:
+            for name in (src.key, src.name, *src.aliases):
+                self._alias.setdefault(_alias_key(name), src.key)
+            for host in src.domains:
+                self._host[host.lower().removeprefix("www.")] = src.key
+
+    def get(self, key: str) -> Source | None:
+        """The source with this key, or None."""
+        return next((s for s in self.sources if s.key == key), None)
+
+    def resolve(self, name: str | None) -> str | None:
+        """The registry key for a source name or alias; unknown names are kept, lowercased."""
+        if name is None or not name.strip():
+            return None
+        return self._alias.get(_alias_key(name), name.strip().lower())
+
+    def known(self, name: str) -> str | None:
+        """The registry key for a name or alias, or None when the registry does not know it."""
+        return self._alias.get(_alias_key(name))
+
+    def by_url(self, url: str | None) -> str | None:
+        """The source whose domain serves ``url``, if any."""
+        if not url:
+            return None
+        host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+        while host:
+            if host in self._host:
+                return self._host[host]
+            host = host.partition(".")[2]
+        return None
+
+    def display_name(self, key: str | None) -> str:
+        """The Persian name of a source for people to read."""
+        if key is None:
+            return "نامعلوم"
+        src = self.get(key)
+        return src.name if src else key
+
+
+def _alias_key(name: str) -> str:
+    return normalize_line(name).replace("\u200c", " ").casefold()
+
+
+def load_registry(path: Path | None = None) -> Registry:
+    """Read a registry file (default: the bundled ``data/sources.toml``)."""
+    return _load(Path(path) if path else DEFAULT_REGISTRY)
+
+
+@cache
+def _load(path: Path) -> Registry:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        raise RegistryError(f"source registry not found: {path}") from err
+    except tomllib.TOMLDecodeError as err:
+        raise RegistryError(f"source registry {path} is not valid TOML: {err}") from err
+    sources = []
+    for key, entry in data.get("sources", {}).items():
+        if not isinstance(entry, dict) or "name" not in entry:
+            raise RegistryError(f"{path}: [sources.{key}] needs at least a name")
+        sources.append(
+            Source(
+                key=key,
+                name=entry["name"],
+                aliases=tuple(entry.get("aliases", ())),
+                domains=tuple(entry.get("domains", ())),
+                feeds=tuple(entry.get("feeds", ())),
+            )
+        )
+    return Registry(tuple(sources))

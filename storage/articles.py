@@ -1,0 +1,192 @@
+"""Articles, sentences and rejects: idempotent writes and the reads later stages need."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from ingest.models import Article, Reject, Role, Sentence
+from storage.arrow import insert_arrow
+
+
+@dataclass(frozen=True)
+class UpsertCounts:
+    """What an article write did: new rows, known ids, exact duplicates of known text."""
+
+    inserted: int = 0
+    existing: int = 0
+    duplicates: int = 0
+    near_duplicates: int = 0
+
+
+def upsert_articles(con: Any, articles: Sequence[Article], run_id: str | None) -> UpsertCounts:
+    """Insert articles not stored yet; the same id, or the same text, again adds nothing.
+
+    Runs inside the caller's transaction. Near-copies (``duplicate_of`` set) are stored,
+    marked, so coverage counts can leave them out.
+    """
+    if not articles:
+        return UpsertCounts()
+    ids = [a.article_id for a in articles]
+    hashes = [a.content_hash for a in articles]
+    known_ids = {r[0] for r in con.execute(
+        "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?))", [ids]).fetchall()}
+    known_hashes = {r[0] for r in con.execute(
+        "SELECT content_hash FROM articles WHERE content_hash IN (SELECT unnest(?))", [hashes]).fetchall()}
+    fresh: list[Article] = []
+    existing = duplicates = 0
+    for a in articles:
+        if a.article_id in known_ids:
+            existing += 1
+        elif a.content_hash in known_hashes:
+            duplicates += 1
+        else:
+            fresh.append(a)
+            known_ids.add(a.article_id)
+            known_hashes.add(a.content_hash)
+    if fresh:
+        now = datetime.now(UTC)
+        insert_arrow(con, "articles", pa.table({
+            "article_id": [a.article_id for a in fresh],
+            "external_id": [a.external_id for a in fresh],
+            "source": [a.source for a in fresh],
+            "attribution": [a.attribution for a in fresh],
+            "cited": pa.array([list(a.cited) for a in fresh], pa.list_(pa.string())),
+            "title": [a.title for a in fresh],
+            "lead": [a.lead for a in fresh],
+            "body": [a.body for a in fresh],
+            "raw_text": [a.raw_text for a in fresh],
+            "url": [a.url for a in fresh],
+            "published_at": pa.array([a.published_at for a in fresh], pa.timestamp("us", tz="UTC")),
+            "published_text": [a.published_text for a in fresh],
+            "content_hash": [a.content_hash for a in fresh],
+            "duplicate_of": [a.duplicate_of for a in fresh],
+            "input_ref": [a.input_ref for a in fresh],
+            "run_id": [run_id] * len(fresh),
+            "ingested_at": pa.array([now] * len(fresh), pa.timestamp("us", tz="UTC")),
+        }))
+        rows = [(a.article_id, s) for a in fresh for s in a.sentences]
+        insert_arrow(con, "sentences", pa.table({
+            "article_id": [aid for aid, _ in rows],
+            "position": pa.array([s.position for _, s in rows], pa.int32()),
+            "text": [s.text for _, s in rows],
+            "role": [s.role.value for _, s in rows],
+            "lemmas": pa.array([list(s.lemmas) for _, s in rows], pa.list_(pa.string())),
+            "copy_of": pa.array([s.copy_of for _, s in rows], pa.int32()),
+            "content_hash": [sentence_hash(s) for _, s in rows],
+        }))
+    near = sum(1 for a in fresh if a.duplicate_of)
+    return UpsertCounts(len(fresh), existing, duplicates, near)
+
+
+def sentence_hash(s: Sentence) -> str:
+    """The embedding-cache key of a sentence: its exact text."""
+    from ingest.models import content_hash
+
+    return content_hash(s.text)
+
+
+def add_rejects(con: Any, rejects: Sequence[Reject], run_id: str | None) -> None:
+    """Record inputs that did not become articles, with reason and detail."""
+    if not rejects:
+        return
+    now = datetime.now(UTC)
+    insert_arrow(con, "rejects", pa.table({
+        "run_id": [run_id] * len(rejects),
+        "input_ref": [r.input_ref for r in rejects],
+        "reason": [r.reason.value for r in rejects],
+        "detail": [r.detail for r in rejects],
+        "sample": [r.sample for r in rejects],
+        "rejected_at": pa.array([now] * len(rejects), pa.timestamp("us", tz="UTC")),
+    }))
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as later stages read it back: metadata and content sentences."""
+
+    article_id: str
+    external_id: str | None
+    source: str | None  # the outlet it is from: the publisher, else the agency it credits
+    title: str
+    url: str | None
+    published_at: datetime | None
+    duplicate_of: str | None
+    sentences: tuple[Sentence, ...]  # content sentences only, in order
+
+    @property
+    def display_id(self) -> str:
+        """The input's own id when it had one, else dastan's."""
+        return self.external_id or self.article_id
+
+
+def load_articles(con: Any, article_ids: Sequence[str] | None = None) -> list[StoredArticle]:
+    """Articles with their content sentences (no boilerplate, no near-copies), by id."""
+    where = "WHERE a.article_id IN (SELECT unnest(?))" if article_ids is not None else ""
+    params: list[Any] = [list(article_ids)] if article_ids is not None else []
+    meta = con.execute(
+        f"""SELECT article_id, external_id, coalesce(source, attribution), title, url, published_at, duplicate_of
+            FROM articles a {where} ORDER BY published_at NULLS LAST, article_id""",
+        params,
+    ).fetchall()
+    sents = con.execute(
+        f"""SELECT s.article_id, s.position, s.text, s.role, s.lemmas
+            FROM sentences s JOIN articles a USING (article_id)
+            {where} {"AND" if where else "WHERE"} s.role <> 'boilerplate' AND s.copy_of IS NULL
+            ORDER BY s.article_id, s.position""",
+        params,
+    ).fetchall()
+    by_article: dict[str, list[Sentence]] = {}
+    for aid, pos, text, role, lem in sents:
+        by_article.setdefault(aid, []).append(Sentence(pos, text, Role(role), tuple(lem or ())))
+    return [
+        StoredArticle(aid, ext, src, title, url, _utc(pub), dup, tuple(by_article.get(aid, ())))
+        for aid, ext, src, title, url, pub, dup in meta
+    ]
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return value.astimezone(UTC) if value is not None else None
+
+
+def window_article_ids(con: Any) -> list[str]:
+    """Ids of the articles clustering looks at: every article not in a frozen story.
+
+    That is the rolling window (stories are frozen once their last report is older than
+    the window) plus any article not clustered yet, however old: an archive fed in late
+    still becomes stories, clustered among its own time.
+    """
+    rows = con.execute(
+        """SELECT a.article_id FROM articles a
+           LEFT JOIN story_articles sa USING (article_id)
+           LEFT JOIN stories s USING (story_id)
+           WHERE coalesce(s.frozen, FALSE) = FALSE
+           ORDER BY a.published_at NULLS LAST, a.article_id"""
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def reject_counts(con: Any, run_id: str) -> dict[str, int]:
+    """Rejects of one run, by reason."""
+    rows = con.execute(
+        "SELECT reason, count(*) FROM rejects WHERE run_id = ? GROUP BY reason ORDER BY reason", [run_id]
+    ).fetchall()
+    return {reason: n for reason, n in rows}
+
+
+def as_json(value: Any) -> str:
+    """JSON for a JSON column (numpy scalars and datetimes included)."""
+    def default(o: Any) -> Any:
+        if isinstance(o, np.generic):
+            return o.item()
+        if isinstance(o, datetime):
+            return o.isoformat()
+        return str(o)
+
+    return json.dumps(value, ensure_ascii=False, default=default)

@@ -1,0 +1,45 @@
+"""MinHash signatures of stored articles, and their LSH band keys for candidate lookup."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from storage.arrow import insert_arrow
+
+
+def save_signatures(con: Any, article_ids: Sequence[str], signatures: Sequence[np.ndarray],
+                    bands: Sequence[Sequence[int]]) -> None:
+    """Store each article's signature and band keys (inside the caller's transaction)."""
+    if not article_ids:
+        return
+    insert_arrow(con, "signatures", pa.table({
+        "article_id": list(article_ids),
+        "signature": pa.array([s.tolist() for s in signatures], pa.list_(pa.uint64())),
+    }), or_ignore=True)
+    insert_arrow(con, "signature_bands", pa.table({
+        "band_key": pa.array([k for keys in bands for k in keys], pa.int64()),
+        "article_id": [a for a, keys in zip(article_ids, bands, strict=True) for _ in keys],
+    }))
+
+
+def candidates(con: Any, band_keys: Sequence[int]) -> dict[str, tuple[np.ndarray, datetime | None, str | None]]:
+    """Stored articles sharing any band key: signature, publication time, duplicate_of."""
+    if not band_keys:
+        return {}
+    rows = con.execute(
+        """SELECT s.article_id, s.signature, a.published_at, a.duplicate_of
+           FROM signatures s JOIN articles a USING (article_id)
+           WHERE s.article_id IN (SELECT article_id FROM signature_bands WHERE band_key IN (SELECT unnest(?)))""",
+        [list(band_keys)],
+    ).fetchall()
+    return {aid: (np.array(sig, dtype=np.uint64), pub, dup) for aid, sig, pub, dup in rows}
+
+
+def set_duplicate_of(con: Any, article_id: str, original: str) -> None:
+    """Mark a stored article as a copy of an earlier-published one."""
+    con.execute("UPDATE articles SET duplicate_of = ? WHERE article_id = ?", [original, article_id])

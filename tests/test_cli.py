@@ -1,0 +1,60 @@
+"""The command line: help everywhere, light imports, clear errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from flows.cli import build_parser, main
+
+COMMANDS = [["demo"], ["run"], ["stories"], ["show"], ["model"], ["model", "build"]]
+
+
+def run_py(code: str) -> str:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.parametrize("cmd", COMMANDS, ids=" ".join)
+def test_every_command_has_help(cmd: list[str], capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([*cmd, "--help"])
+    assert exit_.value.code == 0
+    assert "usage: dastan" in capsys.readouterr().out
+
+
+def test_every_subcommand_is_listed_in_the_top_help() -> None:
+    parser = build_parser()
+    text = parser.format_help()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name in sub.choices:
+        assert name in text
+
+
+def test_help_and_light_imports_load_neither_torch_nor_hazm_nor_prefect() -> None:
+    out = run_py(
+        "import sys, contextlib, io\n"
+        "import clustering, summarize, ingest, storage\n"
+        "import flows.cli as cli\n"
+        "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
+        "    cli.main(['--help'])\n"
+        "print(sorted(m for m in ('torch', 'hazm', 'prefect', 'sentence_transformers') if m in sys.modules))"
+    )
+    assert out.strip() == "[]"
+
+
+def test_reading_a_missing_database_is_a_message_not_a_traceback(tmp_path, capsys) -> None:
+    code = main(["stories", "--db", str(tmp_path / "none.duckdb")])
+    err = capsys.readouterr().err
+    assert code == 1 and "no database" in err and "Traceback" not in err
+
+
+def test_unknown_story_is_a_message(tmp_path, capsys) -> None:
+    from storage import Database
+
+    db = tmp_path / "d.duckdb"
+    with Database(str(db)).connect():
+        pass
+    assert main(["show", "nope", "--db", str(db)]) == 1
+    assert "no story 'nope'" in capsys.readouterr().err

@@ -1,0 +1,81 @@
+"""The whole pipeline on the bundled samples, with the real model and a real Prefect flow."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from clustering.metrics import score_partition
+from flows.cli import main
+from flows.settings import load_settings
+from tests.conftest import SAMPLES, read_labels
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory, prefect_harness) -> tuple[Path, dict, dict]:
+    from flows.pipeline import run_local
+
+    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    report = db.with_name("report.html")
+    settings = load_settings(overrides={"db": str(db), "flow.report": str(report)})
+    first = run_local(settings, [str(SAMPLES)])
+    second = run_local(settings, [str(SAMPLES)])
+    return db, first, second
+
+
+def stories_json(db: Path, capsys) -> list[dict]:
+    assert main(["stories", "--json", "--db", str(db)]) == 0
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+def test_first_run_ingests_every_sample(demo_db) -> None:
+    _db, first, _second = demo_db
+    assert first["ingested"] + first["near_duplicates"] == 52
+    assert first["rejected_total"] == 0
+    assert first["embedded"] > 0 and first["stories"] >= 15
+
+
+def test_second_run_adds_nothing_and_embeds_nothing(demo_db) -> None:
+    _db, _first, second = demo_db
+    assert second["ingested"] == 0 and second["existing"] == 52
+    assert second["embedded"] == 0
+    assert second["stories_new"] == 0 and second["stories_updated"] == 0
+
+
+def test_stories_json_lists_stories_with_their_input_ids(demo_db, capsys) -> None:
+    db, _first, _second = demo_db
+    stories = stories_json(db, capsys)
+    keys = {"story_id", "title", "sources", "n_articles", "first_published", "last_published", "articles", "thread_id"}
+    assert all(keys <= set(s) for s in stories)
+    ids = [a for s in stories for a in s["articles"]]
+    assert sorted(ids) == sorted(read_labels())  # every article in exactly one story, by its input id
+
+
+def test_stories_match_the_hand_labels(demo_db, capsys) -> None:
+    db, _first, _second = demo_db
+    stories = stories_json(db, capsys)
+    predicted = {a: s["story_id"] for s in stories for a in s["articles"]}
+    scores = score_partition(predicted, read_labels())
+    print("sample scores:", scores.as_dict())
+    assert scores.bcubed_f1 >= 0.9
+
+
+def test_show_prints_summary_sources_and_timeline(demo_db, capsys) -> None:
+    db, _first, _second = demo_db
+    story = max(stories_json(db, capsys), key=lambda s: s["n_sources"])
+    assert main(["show", story["story_id"], "--json", "--db", str(db)]) == 0
+    detail = json.loads(capsys.readouterr().out)
+    assert detail["title"] == story["title"]
+    assert 1 <= len(detail["summary"]) <= 4
+    assert len({s["source"] for s in detail["summary"]}) >= 2  # a multi-source story quotes two sources
+    assert [t["published_at"] for t in detail["timeline"]] == sorted(t["published_at"] for t in detail["timeline"])
+
+
+def test_report_is_written(demo_db) -> None:
+    _db, first, _second = demo_db
+    html = Path(first["report"]).read_text(encoding="utf-8")
+    assert 'dir="rtl"' in html and "<script" not in html
