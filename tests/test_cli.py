@@ -9,7 +9,7 @@ import pytest
 
 from flows.cli import build_parser, main
 
-COMMANDS = [["demo"], ["run"], ["stories"], ["show"], ["model"], ["model", "build"]]
+COMMANDS = [["demo"], ["run"], ["stories"], ["show"], ["evaluate"], ["model"], ["model", "build"]]
 
 
 def run_py(code: str) -> str:

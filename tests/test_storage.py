@@ -38,14 +38,16 @@ def test_ingesting_the_same_articles_twice_adds_nothing(memory_db: Database, sam
     assert n == 10 and m == sum(len(a.sentences) for a in sample_articles)
 
 
-def test_same_text_under_another_id_is_a_duplicate(memory_db: Database, sample_articles) -> None:
+def test_same_text_under_another_id_is_kept_as_a_copy_of_the_first(memory_db: Database, sample_articles) -> None:
     from dataclasses import replace
 
     twin = replace(sample_articles[0], article_id="other-id", external_id="other")
     with memory_db.transaction() as con:
         upsert_articles(con, sample_articles[:1], "r")
         counts = upsert_articles(con, [twin], "r")
-    assert counts.inserted == 0 and counts.duplicates == 1
+        dup = con.execute("SELECT duplicate_of FROM articles WHERE article_id = 'other-id'").fetchone()[0]
+    assert counts.inserted == 1 and counts.duplicates == 1
+    assert dup == sample_articles[0].article_id
 
 
 def test_articles_round_trip_with_text_exactly(memory_db: Database, sample_articles) -> None:
