@@ -57,9 +57,9 @@ def table(results: list[dict[str, Any]]) -> str:
     lines = [f"{'set':<13} {'method':<38} {'B3-P':>6} {'B3-R':>6} {'B3-F1':>6} {'pairF1':>6} "
              f"{'ARI':>6} {'AMI':>6} {'orphan':>6}"]
     for r in results:
-        lines.append(f"{r['set']:<13} {'dastan (defaults)':<38} {r['bcubed_precision']:>6.3f} {r['bcubed_recall']:>6.3f} "
-                     f"{r['bcubed_f1']:>6.3f} {r['pair_f1']:>6.3f} {r['ari']:>6.3f} {r['ami']:>6.3f} "
-                     f"{r['orphan_rate']:>6.3f}")
+        lines.append(f"{r['set']:<13} {'dastan (defaults)':<38} {r['bcubed_precision']:>6.3f} "
+                     f"{r['bcubed_recall']:>6.3f} {r['bcubed_f1']:>6.3f} {r['pair_f1']:>6.3f} {r['ari']:>6.3f} "
+                     f"{r['ami']:>6.3f} {r['orphan_rate']:>6.3f}")
         for name, b in r.get("baselines", {}).items():
             lines.append(f"{'':<13} {name + ' (live)':<38} {b['bcubed_precision']:>6.3f} {b['bcubed_recall']:>6.3f} "
                          f"{b['bcubed_f1']:>6.3f} {b['pair_f1']:>6.3f} {b['ari']:>6.3f} {b['ami']:>6.3f} "
