@@ -37,3 +37,17 @@ def tfidf_matrix(docs: Sequence[Sequence[str]], sublinear: bool = True) -> sp.cs
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix, dtype=np.float32)
+
+
+def char_ngrams(text: str, sizes: tuple[int, ...] = (3, 4, 5)) -> list[str]:
+    """Character n-grams of each word, padded with spaces, ZWNJ dropped.
+
+    Persian spells one word several ways («نت‌فلیکس», «نتفلیکس», «نت فلیکس»); dropping the
+    ZWNJ and reading within-word n-grams makes the variants share most of their grams.
+    """
+    grams: list[str] = []
+    for word in text.replace("\u200c", "").split():
+        padded = f" {word} "
+        for size in sizes:
+            grams.extend(padded[s : s + size] for s in range(max(1, len(padded) - size + 1)))
+    return grams

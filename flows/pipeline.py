@@ -36,6 +36,42 @@ def ingest_files(db_path: str, files: list[str], settings: Settings, run_id: str
     return counts.as_dict()
 
 
+class SourceFailed(Exception):
+    """Every feed of a source failed."""
+
+
+@task(name="fetch-source", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=10)
+def fetch_source_task(db_path: str, source_key: str, settings: Settings) -> Any:
+    """Poll one source's feeds and fetch its new pages (network: retried once, after 10 s)."""
+    from flows.fetching import fetch_source
+    from ingest.fetch import Fetcher
+    from ingest.sources import load_registry
+
+    registry = load_registry(settings.ingest.registry)
+    source = registry.get(source_key)
+    assert source is not None
+    with Fetcher(settings.fetch) as fetcher:
+        result = fetch_source(Database(db_path), source, settings, registry, fetcher)
+    if result.failed:
+        raise SourceFailed("; ".join(p.error or "" for p in result.polls))
+    return result
+
+
+@task(name="store-fetched", cache_policy=NO_CACHE)
+def store_fetched(db_path: str, results: list[Any], settings: Settings, run_id: str) -> dict[str, Any]:
+    """Ingest what the sources gave, then remember the feeds' validators (after, so a crash
+    in between refetches instead of skipping)."""
+    from storage.feeds import record_poll
+
+    db = Database(db_path)
+    counts = stages.ingest_items(db, [i for r in results for i in r.items], settings, run_id)
+    with db.transaction() as con:
+        for r in results:
+            for p in r.polls:
+                record_poll(con, p.feed_url, p.source, p.status, p.items, p.etag, p.last_modified, p.error)
+    return counts.as_dict()
+
+
 @task(name="embed-batch", cache_policy=NO_CACHE)
 def embed_batch(texts: list[str], params: EmbedParams) -> np.ndarray:
     """Vectors for a batch of texts."""
@@ -84,8 +120,43 @@ def _file_batches(inputs: Sequence[str], size: int) -> list[list[str]]:
     return list(stages.batched(files, size))
 
 
-def run_pipeline(settings: Settings, inputs: Sequence[str], run_kind: str = "pipeline") -> dict[str, Any]:
-    """The pipeline's body, for the flow below (and for the flow of rebuilds)."""
+def _add(total: stages.IngestCounts, part: dict[str, Any]) -> None:
+    total.read += part["read"]
+    total.ingested += part["ingested"]
+    total.existing += part["existing"]
+    total.duplicates += part["duplicates"]
+    total.near_duplicates += part["near_duplicates"]
+    total.rejected.update(part["rejected"])
+
+
+def _fetch(settings: Settings, sources: list[str], run_id: str, counts: dict[str, Any]) -> dict[str, Any]:
+    """Fetch the named sources (all with feeds when the list is empty); failures are counted."""
+    from flows.fetching import selected_sources
+    from ingest.sources import load_registry
+
+    logger = get_run_logger()
+    chosen = selected_sources(load_registry(settings.ingest.registry), sources)
+    futures = [(s.key, fetch_source_task.submit(settings.db, s.key, settings)) for s in chosen]
+    results, failed = [], []
+    for key, fut in futures:
+        outcome = fut.result(raise_on_failure=False)
+        if isinstance(outcome, BaseException):
+            logger.warning("source %s failed: %s", key, outcome)
+            failed.append({"source": key, "error": str(outcome)})
+        else:
+            results.append(outcome)
+            logger.info("source %s: %s", key, outcome.summary())
+    counts["sources"] = [r.summary() for r in results]
+    counts["failed_sources"] = failed
+    return store_fetched(settings.db, results, settings, run_id)
+
+
+def run_pipeline(settings: Settings, inputs: Sequence[str], sources: list[str] | None = None,
+                 run_kind: str = "pipeline") -> dict[str, Any]:
+    """The pipeline's body: the flows below differ only in what they feed it.
+
+    ``sources`` names registry sources to fetch first ([] for all with feeds, None for none).
+    """
     logger = get_run_logger()
     db = Database(settings.db)
     run_id = uuid.uuid4().hex[:12]
@@ -101,13 +172,9 @@ def run_pipeline(settings: Settings, inputs: Sequence[str], run_kind: str = "pip
         try:
             ingest = stages.IngestCounts()
             for batch in _file_batches(inputs, settings.flow.batch_articles):
-                part = ingest_files(settings.db, batch, settings, run_id)
-                ingest.read += part["read"]
-                ingest.ingested += part["ingested"]
-                ingest.existing += part["existing"]
-                ingest.duplicates += part["duplicates"]
-                ingest.near_duplicates += part["near_duplicates"]
-                ingest.rejected.update(part["rejected"])
+                _add(ingest, ingest_files(settings.db, batch, settings, run_id))
+            if sources is not None:
+                _add(ingest, _fetch(settings, sources, run_id, counts))
             counts.update(ingest.as_dict())
             logger.info("ingested %d, duplicates %d, rejected %d", ingest.ingested,
                         ingest.duplicates + ingest.near_duplicates, sum(ingest.rejected.values()))
@@ -167,17 +234,17 @@ def pipeline(
     return run_pipeline(settings, inputs)
 
 
-def run_local(settings: Settings, inputs: Sequence[str]) -> dict[str, Any]:
-    """Run the pipeline flow in this process with the given settings (``dastan run``)."""
+def run_local(settings: Settings, inputs: Sequence[str], sources: list[str] | None = None) -> dict[str, Any]:
+    """Run the pipeline flow in this process with the given settings (``dastan run``, ``dastan fetch``)."""
     flow_fn = pipeline
     if settings.flow.dask_address:
         from prefect_dask import DaskTaskRunner
 
         flow_fn = pipeline.with_options(task_runner=DaskTaskRunner(address=settings.flow.dask_address))
 
-    @flow(name="pipeline", task_runner=flow_fn.task_runner)
+    @flow(name="pipeline" if sources is None else "fetch-feeds", task_runner=flow_fn.task_runner)
     def local_pipeline(inputs: list[str]) -> dict[str, Any]:
-        return run_pipeline(settings, inputs)
+        return run_pipeline(settings, inputs, sources)
 
     return local_pipeline(list(inputs))
 

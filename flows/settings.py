@@ -30,6 +30,7 @@ from typing import Any
 from clustering.cluster import ClusterParams
 from clustering.embed import EmbedParams
 from clustering.threads import ThreadParams
+from ingest.fetch import FetchParams
 from ingest.params import IngestParams
 from summarize.params import SummaryParams
 
@@ -60,6 +61,7 @@ class Settings:
 
     db: str = DEFAULT_DB
     ingest: IngestParams = field(default_factory=IngestParams)
+    fetch: FetchParams = field(default_factory=FetchParams)
     embed: EmbedParams = field(default_factory=EmbedParams)
     cluster: ClusterParams = field(default_factory=ClusterParams)
     threads: ThreadParams = field(default_factory=ThreadParams)
@@ -67,7 +69,7 @@ class Settings:
     flow: FlowParams = field(default_factory=FlowParams)
 
 
-_SECTIONS = ("ingest", "embed", "cluster", "threads", "summary", "flow")
+_SECTIONS = ("ingest", "fetch", "embed", "cluster", "threads", "summary", "flow")
 
 
 def _convert(value: Any, annotation: Any, where: str) -> Any:

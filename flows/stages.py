@@ -98,50 +98,52 @@ def mark_near_duplicates(con: Any, articles: list[Article], threshold: float) ->
     """
     from dataclasses import replace
 
-    from ingest.dedupe import band_keys, signature, similarity
+    from ingest.dedupe import band_keys, containment, shingles, signature
     from storage.dedupe import candidates, save_signatures, set_duplicate_of
 
     known = {r[0] for r in con.execute(
         "SELECT article_id FROM signatures WHERE article_id IN (SELECT unnest(?))",
         [[a.article_id for a in articles]]).fetchall()}
-    batch: dict[str, tuple[np.ndarray, datetime | None, str | None]] = {}
+    batch: dict[str, tuple[np.ndarray, int, datetime | None, str | None]] = {}
     batch_keys: dict[int, list[str]] = {}
     out: list[Article] = []
-    new_ids, new_sigs, new_bands = [], [], []
+    new_ids, new_sigs, new_sizes, new_bands = [], [], [], []
     for a in articles:
         text = " ".join(s.text for s in a.content_sentences() if s.role.value != "title")
         if a.article_id in known or len(text.split()) < _MIN_DEDUPE_WORDS:
             out.append(a)
             continue
         sig = signature(text)
+        size = len(shingles(text))
         keys = band_keys(sig)
         found = candidates(con, keys)
         for k in keys:
             for other in batch_keys.get(k, []):
                 found[other] = batch[other]
         best: tuple[float, str] | None = None
-        for other, (osig, _pub, _dup) in found.items():
-            sim = similarity(sig, osig)
+        for other, (osig, osize, _pub, _dup) in found.items():
+            sim = containment(sig, size, osig, osize)
             if other != a.article_id and sim >= threshold and (best is None or sim > best[0]):
                 best = (sim, other)
         if best is not None:
-            _osig, opub, odup = found[best[1]]
+            _osig, _osize, opub, odup = found[best[1]]
             original = odup or best[1]
             if a.published_at and opub and a.published_at < opub and odup is None:
                 set_duplicate_of(con, best[1], a.article_id)  # the stored one is the later copy
                 if best[1] in batch:
                     out = [replace(x, duplicate_of=a.article_id) if x.article_id == best[1] else x for x in out]
-                    batch[best[1]] = (batch[best[1]][0], batch[best[1]][1], a.article_id)
+                    batch[best[1]] = (*batch[best[1]][:3], a.article_id)
             else:
                 a = replace(a, duplicate_of=original)
-        batch[a.article_id] = (sig, a.published_at, a.duplicate_of)
+        batch[a.article_id] = (sig, size, a.published_at, a.duplicate_of)
         for k in keys:
             batch_keys.setdefault(k, []).append(a.article_id)
         new_ids.append(a.article_id)
         new_sigs.append(sig)
+        new_sizes.append(size)
         new_bands.append(keys)
         out.append(a)
-    save_signatures(con, new_ids, new_sigs, new_bands)
+    save_signatures(con, new_ids, new_sigs, new_sizes, new_bands)
     return out
 
 

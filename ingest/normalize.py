@@ -26,6 +26,13 @@ _SENTENCE_END = re.compile(r"([!.?⸮؟]+)[ \n]+")
 # Tokens that carry no lexical evidence: punctuation and symbols, checked by Unicode
 # category rather than str.isalnum() or string.punctuation, which mishandle ZWNJ and «».
 _MAX_NORMALIZE_PASSES = 3
+# Numbers with inner separators: decimals «۵.۱», thousands «۱۲,۵۰۰», dates «۱۴۰۰/۰۳/۱۴»,
+# times «۱۰:۳۰». hazm 0.10's spacing rules split them («۵ ٫ ۱», «۱۴۰۰ / ۰۳ / ۱۴»), which
+# breaks every number that should match across reports, so they are shielded from it.
+_NUMBER = re.compile(r"[0-9۰-۹٠-٩]+(?:[.,٫٬/:\-][0-9۰-۹٠-٩]+)+")
+_SHIELD = re.compile(r"qzqv([a-z]+)q")
+_DIGITS = str.maketrans("0123456789٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹۰۱۲۳۴۵۶۷۸۹")
+_SEPARATORS = str.maketrans({".": "٫", ",": "٬"})  # Persian decimal and thousands marks
 
 
 @cache
@@ -75,13 +82,37 @@ def normalize_line(line: str) -> str:
     text = clean_invisible(line).replace("\n", " ").strip()
     if not text:
         return ""
+    numbers: list[str] = []
+
+    def shield(m: re.Match[str]) -> str:
+        numbers.append(m.group(0).translate(_DIGITS).translate(_SEPARATORS))
+        return f"qzqv{_letters(len(numbers) - 1)}q"
+
+    text = _NUMBER.sub(shield, text)
     normalizer = _normalizer()
     for _ in range(_MAX_NORMALIZE_PASSES):
         out = clean_invisible(normalizer.normalize(text)).strip()
         if out == text:
             break
         text = out
-    return text
+    return _SHIELD.sub(lambda m: numbers[_index(m.group(1))] if _index(m.group(1)) < len(numbers)
+                       else m.group(0), text)
+
+
+def _letters(n: int) -> str:
+    out = ""
+    while True:
+        out = chr(ord("a") + n % 26) + out
+        n //= 26
+        if n == 0:
+            return out
+
+
+def _index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - ord("a")
+    return n
 
 
 def normalize(text: str) -> str:

@@ -13,13 +13,14 @@ from storage.arrow import insert_arrow
 
 
 def save_signatures(con: Any, article_ids: Sequence[str], signatures: Sequence[np.ndarray],
-                    bands: Sequence[Sequence[int]]) -> None:
+                    sizes: Sequence[int], bands: Sequence[Sequence[int]]) -> None:
     """Store each article's signature and band keys (inside the caller's transaction)."""
     if not article_ids:
         return
     insert_arrow(con, "signatures", pa.table({
         "article_id": list(article_ids),
         "signature": pa.array([s.tolist() for s in signatures], pa.list_(pa.uint64())),
+        "n_shingles": pa.array(list(sizes), pa.int32()),
     }), or_ignore=True)
     insert_arrow(con, "signature_bands", pa.table({
         "band_key": pa.array([k for keys in bands for k in keys], pa.int64()),
@@ -27,17 +28,17 @@ def save_signatures(con: Any, article_ids: Sequence[str], signatures: Sequence[n
     }))
 
 
-def candidates(con: Any, band_keys: Sequence[int]) -> dict[str, tuple[np.ndarray, datetime | None, str | None]]:
-    """Stored articles sharing any band key: signature, publication time, duplicate_of."""
+def candidates(con: Any, band_keys: Sequence[int]) -> dict[str, tuple[np.ndarray, int, datetime | None, str | None]]:
+    """Stored articles sharing any band key: signature, shingle count, publication time, duplicate_of."""
     if not band_keys:
         return {}
     rows = con.execute(
-        """SELECT s.article_id, s.signature, a.published_at, a.duplicate_of
+        """SELECT s.article_id, s.signature, s.n_shingles, a.published_at, a.duplicate_of
            FROM signatures s JOIN articles a USING (article_id)
            WHERE s.article_id IN (SELECT article_id FROM signature_bands WHERE band_key IN (SELECT unnest(?)))""",
         [list(band_keys)],
     ).fetchall()
-    return {aid: (np.array(sig, dtype=np.uint64), pub, dup) for aid, sig, pub, dup in rows}
+    return {aid: (np.array(sig, dtype=np.uint64), n, pub, dup) for aid, sig, n, pub, dup in rows}
 
 
 def set_duplicate_of(con: Any, article_id: str, original: str) -> None:

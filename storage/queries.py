@@ -148,3 +148,43 @@ def summary_material(con: Any) -> list[dict[str, Any]]:
         members.setdefault(sid, []).append({"article_id": aid, "source": source, "published_at": pub,
                                             "position": pos, "text": text, "role": role, "copy_of": copy_of})
     return [{"story_id": sid, "picks": picks.get(sid, []), "sentences": sents} for sid, sents in members.items()]
+
+
+def list_articles(con: Any, with_sentences: bool = False, limit: int | None = None) -> list[dict[str, Any]]:
+    """Ingested articles, newest first, with their fields (and sentences in order)."""
+    rows = con.execute(
+        """SELECT a.article_id, a.external_id, a.source, a.attribution, a.cited, a.title, a.lead,
+                  a.published_at, a.published_text, a.url, a.duplicate_of, a.input_ref,
+                  (SELECT count(*) FROM sentences s WHERE s.article_id = a.article_id
+                     AND s.role <> 'boilerplate' AND s.copy_of IS NULL) AS n_sentences
+           FROM articles a
+           ORDER BY a.published_at DESC NULLS LAST, a.article_id
+           LIMIT ?""",
+        [limit if limit is not None else 2**62],
+    ).fetchall()
+    out = []
+    for aid, ext, src, attr, cited, title, lead, pub, pub_text, url, dup, ref, n in rows:
+        out.append({"article_id": aid, "id": ext, "source": src, "attribution": attr, "cited": list(cited or []),
+                    "title": title, "lead": lead, "published_at": _iso(pub), "published_text": pub_text,
+                    "url": url, "n_sentences": n, "duplicate_of": dup, "input": ref})
+    if with_sentences and out:
+        sentences: dict[str, list[dict[str, Any]]] = {}
+        for aid, text, role, copy_of in con.execute(
+            """SELECT article_id, text, role, copy_of FROM sentences
+               WHERE article_id IN (SELECT unnest(?)) ORDER BY article_id, position""",
+            [[a["article_id"] for a in out]],
+        ).fetchall():
+            sentences.setdefault(aid, []).append({"text": text, "role": role, "copy_of": copy_of})
+        for a in out:
+            a["sentences"] = sentences.get(a["article_id"], [])
+    return out
+
+
+def list_rejects(con: Any, limit: int | None = None) -> list[dict[str, Any]]:
+    """Inputs that did not become articles, newest first, with reason and detail."""
+    rows = con.execute(
+        "SELECT input_ref, reason, detail, run_id, rejected_at FROM rejects ORDER BY rejected_at DESC LIMIT ?",
+        [limit if limit is not None else 2**62],
+    ).fetchall()
+    return [{"input": ref, "reason": reason, "detail": detail, "run_id": run, "rejected_at": _iso(at)}
+            for ref, reason, detail, run, at in rows]

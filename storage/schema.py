@@ -100,13 +100,24 @@ SCHEMA_V1 = [
     )""",
     """CREATE TABLE signatures (
         article_id VARCHAR PRIMARY KEY,
-        signature UBIGINT[] NOT NULL
+        signature UBIGINT[] NOT NULL,
+        n_shingles INTEGER NOT NULL
     )""",
     """CREATE TABLE signature_bands (
         band_key BIGINT NOT NULL,
         article_id VARCHAR NOT NULL
     )""",
     """CREATE INDEX signature_bands_key ON signature_bands (band_key)""",
+    """CREATE TABLE feed_state (
+        feed_url VARCHAR PRIMARY KEY,
+        source VARCHAR NOT NULL,
+        etag VARCHAR,
+        last_modified VARCHAR,
+        fetched_at TIMESTAMPTZ,
+        status VARCHAR,
+        items INTEGER,
+        error VARCHAR
+    )""",
     """CREATE TABLE rejects (
         run_id VARCHAR,
         input_ref VARCHAR NOT NULL,

@@ -9,7 +9,8 @@ import pytest
 
 from flows.cli import build_parser, main
 
-COMMANDS = [["demo"], ["run"], ["stories"], ["show"], ["evaluate"], ["model"], ["model", "build"]]
+COMMANDS = [["demo"], ["run"], ["fetch"], ["articles"], ["rejects"], ["stories"], ["show"], ["evaluate"],
+            ["model"], ["model", "build"]]
 
 
 def run_py(code: str) -> str:

@@ -35,6 +35,13 @@ PAIRS = [
     ("\ufefb", "لا"),
     # control characters become spaces
     ("الف\x07ب", "الف ب"),
+    # a decimal stays one number (hazm alone gives «۵ ٫ ۱»); the Persian decimal mark is used
+    ("زلزله 5.1 ریشتری", "زلزله ۵٫۱ ریشتری"),
+    ("زلزله ۵٫۱ ریشتری", "زلزله ۵٫۱ ریشتری"),
+    # thousands separators and slashed dates stay whole too
+    ("۱۲,۵۰۰ تومان", "۱۲٬۵۰۰ تومان"),
+    ("مورخ ۱۴۰۰/۰۳/۱۴ ساعت 10:30", "مورخ ۱۴۰۰/۰۳/۱۴ ساعت ۱۰:۳۰"),
+    ("۱۴-۰۳-۱۴۰۰", "۱۴-۰۳-۱۴۰۰"),
 ]
 
 
