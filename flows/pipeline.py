@@ -151,6 +151,24 @@ def _fetch(settings: Settings, sources: list[str], run_id: str, counts: dict[str
     return store_fetched(settings.db, results, settings, run_id)
 
 
+def _embed_pending(settings: Settings, counts: dict[str, Any]) -> str:
+    """Embed the window's texts that have no vector yet, in batches; return the model id."""
+    encoder_id = encoder_id_of(settings.embed)
+    db = Database(settings.db)
+    pending = stages.pending_texts(db, encoder_id, settings)
+    counts["embedded"] = len(pending)
+    counts["model"] = encoder_id
+    if pending:
+        batches = list(stages.batched(pending, EMBED_BATCH))
+        futures = [embed_batch.submit([t for _, t in b], settings.embed) for b in batches]
+        with Progress("embed", total=len(pending), unit="text") as bar:
+            for b, fut in zip(batches, futures, strict=True):
+                save_embeddings(settings.db, [h for h, _ in b], fut.result(), encoder_id)
+                bar.update(len(b))
+    get_run_logger().info("embedded %d new texts with %s", len(pending), encoder_id)
+    return encoder_id
+
+
 def run_pipeline(settings: Settings, inputs: Sequence[str], sources: list[str] | None = None,
                  run_kind: str = "pipeline") -> dict[str, Any]:
     """The pipeline's body: the flows below differ only in what they feed it.
@@ -164,7 +182,6 @@ def run_pipeline(settings: Settings, inputs: Sequence[str], sources: list[str] |
     flow_run_id = str(ctx.flow_run.id) if getattr(ctx, "flow_run", None) else None
     counts: dict[str, Any] = {"run_id": run_id}
     with run_lock(db, run_id, wait=settings.flow.wait_for_lock, on_wait=logger.info):
-        encoder_id = None
         with db.transaction() as con:
             stale = start_run(con, run_id, run_kind, settings_dict(settings), settings.embed.model, flow_run_id)
         if stale:
@@ -179,20 +196,7 @@ def run_pipeline(settings: Settings, inputs: Sequence[str], sources: list[str] |
             logger.info("ingested %d, duplicates %d, rejected %d", ingest.ingested,
                         ingest.duplicates + ingest.near_duplicates, sum(ingest.rejected.values()))
 
-            encoder_id = encoder_id_of(settings.embed)
-            pending = stages.pending_texts(db, encoder_id, settings)
-            counts["embedded"] = len(pending)
-            counts["model"] = encoder_id
-            if pending:
-                batches = list(stages.batched(pending, EMBED_BATCH))
-                futures = [embed_batch.submit([t for _, t in b], settings.embed) for b in batches]
-                with Progress("embed", total=len(pending), unit="text") as bar:
-                    for b, fut in zip(batches, futures, strict=True):
-                        vectors = fut.result()
-                        save_embeddings(settings.db, [h for h, _ in b], vectors, encoder_id)
-                        bar.update(len(b))
-            logger.info("embedded %d new texts with %s", len(pending), encoder_id)
-
+            encoder_id = _embed_pending(settings, counts)
             result, window_ids = cluster_and_summarize(settings.db, encoder_id, settings)
             counts = store_stories(settings.db, result, window_ids, run_id, settings, counts)
             counts["stories"] = len(result.stories)
@@ -207,31 +211,92 @@ def run_pipeline(settings: Settings, inputs: Sequence[str], sources: list[str] |
     return counts
 
 
-@flow(name="pipeline", task_runner=ThreadPoolTaskRunner(max_workers=1), log_prints=False)
-def pipeline(
-    inputs: list[str] = ["data/samples"],  # noqa: B006 - Prefect shows this default in its form
-    db: str = DEFAULT_DB,
-    model: str = "default",
-    window_days: int = 7,
-    summary_sentences: int = 4,
-) -> dict[str, Any]:
-    """Ingest files, embed, cluster into stories and threads, summarize, store in DuckDB.
-
-    Args:
-        inputs: Files or directories to ingest (txt, jsonl, json, csv, html).
-        db: The DuckDB database file to write.
-        model: Embedding model: "default" (multilingual-e5-small, offline) or a local
-            sentence-transformers directory.
-        window_days: Rolling window in days; older stories are frozen.
-        summary_sentences: Representative sentences per story summary.
-    """
-    settings = load_settings(overrides={
+def _settings_for(db: str, model: str, window_days: int | None = None,
+                  summary_sentences: int | None = None) -> Settings:
+    return load_settings(overrides={
         "db": db,
         "embed.model": model,
         "cluster.window_days": window_days,
         "summary.sentences": summary_sentences,
     })
-    return run_pipeline(settings, inputs)
+
+
+@flow(name="pipeline", task_runner=ThreadPoolTaskRunner(max_workers=1), log_prints=False)
+def pipeline(
+    inputs: list[str] = ["data/samples"],  # noqa: B006 - Prefect shows this default in its form
+    sources: list[str] | None = None,
+    db: str = DEFAULT_DB,
+    model: str = "default",
+    window_days: int = 7,
+    summary_sentences: int = 4,
+) -> dict[str, Any]:
+    """Ingest files (and feeds), embed, cluster into stories and threads, summarize, store in DuckDB.
+
+    Args:
+        inputs: Files or directories to ingest (txt, jsonl, json, csv, html); paths as the
+            serving process sees them.
+        sources: Registry sources whose feeds to fetch first (for example ["isna", "irna"]);
+            an empty list fetches every source with feeds; null fetches none.
+        db: The DuckDB database file to write.
+        model: Embedding model: "default" (multilingual-e5-small, built offline) or a local
+            sentence-transformers directory.
+        window_days: Rolling window in days; stories whose last report is older are frozen.
+        summary_sentences: Representative sentences per story summary.
+    """
+    return run_pipeline(_settings_for(db, model, window_days, summary_sentences), inputs, sources)
+
+
+@flow(name="fetch-feeds", task_runner=ThreadPoolTaskRunner(max_workers=1), log_prints=False)
+def fetch_feeds(
+    sources: list[str] | None = None,
+    db: str = DEFAULT_DB,
+    model: str = "default",
+) -> dict[str, Any]:
+    """Poll the source registry's feeds, fetch new pages, and update stories and summaries.
+
+    Args:
+        sources: Registry sources to poll (for example ["isna"]); empty or null polls every
+            source with feeds.
+        db: The DuckDB database file to write.
+        model: Embedding model: "default" or a local sentence-transformers directory.
+    """
+    return run_pipeline(_settings_for(db, model), [], sources or [], run_kind="fetch-feeds")
+
+
+@flow(name="rebuild-summaries", task_runner=ThreadPoolTaskRunner(max_workers=1), log_prints=False)
+def rebuild_summaries(
+    db: str = DEFAULT_DB,
+    model: str = "default",
+    summary_sentences: int = 4,
+) -> dict[str, Any]:
+    """Recompute titles, keywords and summaries of the window's stories; stories stay as they are.
+
+    Args:
+        db: The DuckDB database file to update.
+        model: Embedding model the stories were built with.
+        summary_sentences: Representative sentences per story summary.
+    """
+    settings = _settings_for(db, model, summary_sentences=summary_sentences)
+    logger = get_run_logger()
+    database = Database(settings.db)
+    run_id = uuid.uuid4().hex[:12]
+    counts: dict[str, Any] = {"run_id": run_id}
+    with run_lock(database, run_id, wait=settings.flow.wait_for_lock, on_wait=logger.info):
+        with database.transaction() as con:
+            start_run(con, run_id, "rebuild-summaries", settings_dict(settings), settings.embed.model)
+        try:
+            model_id = _embed_pending(settings, counts)
+            counts.update(stages.rebuild_summaries(database, model_id, settings, run_id))
+            with database.transaction() as con:
+                finish_run(con, run_id, COMPLETED, counts)
+        except BaseException as err:
+            with database.transaction() as con:
+                finish_run(con, run_id, FAILED, counts, f"{type(err).__name__}: {err}")
+            raise
+    counts["status"] = COMPLETED
+    if settings.flow.report:
+        counts["report"] = publish_report(settings.db, settings, counts)
+    return counts
 
 
 def run_local(settings: Settings, inputs: Sequence[str], sources: list[str] | None = None) -> dict[str, Any]:
@@ -244,7 +309,7 @@ def run_local(settings: Settings, inputs: Sequence[str], sources: list[str] | No
 
     @flow(name="pipeline" if sources is None else "fetch-feeds", task_runner=flow_fn.task_runner)
     def local_pipeline(inputs: list[str]) -> dict[str, Any]:
-        return run_pipeline(settings, inputs, sources)
+            return run_pipeline(settings, inputs, sources, run_kind="pipeline" if sources is None else "fetch-feeds")
 
     return local_pipeline(list(inputs))
 

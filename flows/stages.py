@@ -204,6 +204,26 @@ def compute_window(db: Database, model_id: str, settings: Settings) -> tuple[Win
     return WindowResult(stories, texts, summaries), [a.article_id for a in articles]
 
 
+def rebuild_summaries(db: Database, model_id: str, settings: Settings, run_id: str) -> dict[str, int]:
+    """Recompute titles, keywords and summaries of the stories in the window, nothing else.
+
+    For a change of summary settings: stories and their ids stay exactly as they are.
+    """
+    from storage.stories import load_stories, replace_summaries
+
+    with db.connect(read_only=not db.is_memory) as con:
+        stories = load_stories(con, frozen=False)
+        articles = load_articles(con, [a for s in stories for a in s.article_ids])
+        hashes = [content_hash(s.text) for a in articles for s in embedded_sentences(a, settings.summary)]
+        vectors = cached_vectors(con, hashes, model_id)
+    by_id = {a.article_id: a for a in articles}
+    stories = [s for s in stories if all(a in by_id for a in s.article_ids)]
+    texts, summaries = summarize_stories(stories, by_id, vectors, settings.summary)
+    with db.transaction() as con:
+        replace_summaries(con, texts, summaries, run_id)
+    return {"stories_resummarized": len(texts), "summary_sentences": len(summaries)}
+
+
 def store_window(db: Database, result: WindowResult, window_ids: Sequence[str], run_id: str,
                  settings: Settings, finish: Any = None) -> dict[str, int]:
     """Write the window's stories, threads and summaries, and finish the run, atomically."""

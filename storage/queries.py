@@ -188,3 +188,27 @@ def list_rejects(con: Any, limit: int | None = None) -> list[dict[str, Any]]:
     ).fetchall()
     return [{"input": ref, "reason": reason, "detail": detail, "run_id": run, "rejected_at": _iso(at)}
             for ref, reason, detail, run, at in rows]
+
+
+class SqlError(Exception):
+    """A query people typed failed; the message is DuckDB's."""
+
+
+def run_sql(con: Any, sql: str, limit: int | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run a query on a read-only connection; a write is refused with a clear message."""
+    import duckdb
+
+    from storage.db import ReadOnlyViolation
+
+    try:
+        cur = con.execute(sql)
+        columns = [d[0] for d in cur.description] if cur.description else []
+        rows = cur.fetchmany(limit) if limit is not None else cur.fetchall()
+    except duckdb.Error as err:
+        if "read-only" in str(err) or "read only" in str(err):
+            raise ReadOnlyViolation(
+                "dastan sql opens the database read-only: it answers queries but never changes data "
+                f"({str(err).splitlines()[0]})"
+            ) from err
+        raise SqlError(str(err).splitlines()[0]) from err
+    return columns, rows

@@ -127,3 +127,29 @@ def freeze_before(con: Any, cutoff: datetime) -> int:
         [cutoff],
     ).fetchall()
     return len(rows)
+
+
+def load_stories(con: Any, frozen: bool | None = None) -> list[Story]:
+    """Stories as stored (earliest report first), optionally only frozen or unfrozen ones."""
+    rows = con.execute(
+        """SELECT s.story_id, list(sa.article_id ORDER BY a.published_at NULLS LAST, a.article_id),
+                  s.first_source, s.first_published, s.last_published, s.thread_id,
+                  list(DISTINCT coalesce(a.source, a.attribution))
+                    FILTER (WHERE a.duplicate_of IS NULL AND coalesce(a.source, a.attribution) IS NOT NULL)
+           FROM stories s JOIN story_articles sa USING (story_id) JOIN articles a USING (article_id)
+           WHERE ? IS NULL OR s.frozen = ?
+           GROUP BY ALL ORDER BY s.first_published NULLS LAST, s.story_id""",
+        [frozen, frozen],
+    ).fetchall()
+    return [Story(sid, tuple(aids), tuple(sorted(srcs or [])), first_src, first, last, thread)
+            for sid, aids, first_src, first, last, thread, srcs in rows]
+
+
+def replace_summaries(con: Any, texts: Sequence[StoryText], summaries: Sequence[SummaryRow], run_id: str) -> None:
+    """Replace the titles, keywords and summaries of these stories (caller's transaction)."""
+    ids = [t.story_id for t in texts]
+    con.execute("DELETE FROM summaries WHERE story_id IN (SELECT unnest(?))", [ids])
+    for t in texts:
+        con.execute("UPDATE stories SET title = ?, keywords = ?, updated_run = ? WHERE story_id = ?",
+                    [t.title, list(t.keywords), run_id, t.story_id])
+    save_summaries(con, summaries, run_id)

@@ -10,7 +10,7 @@ import pytest
 from flows.cli import build_parser, main
 
 COMMANDS = [["demo"], ["run"], ["fetch"], ["articles"], ["rejects"], ["stories"], ["show"], ["evaluate"],
-            ["model"], ["model", "build"]]
+            ["serve"], ["sql"], ["model"], ["model", "build"]]
 
 
 def run_py(code: str) -> str:

@@ -1,0 +1,165 @@
+"""A real Prefect server: `dastan serve` registers the deployments, the API (as the UI's Run
+button does) starts flow runs with custom parameters, and the results land in DuckDB."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from storage import Database
+from tests.conftest import ROOT, SAMPLES
+from tests.http_fixtures import fixture_server, registry_toml
+
+pytestmark = pytest.mark.slow
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(predicate, timeout: float, what: str, proc: subprocess.Popen | None = None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(f"{what}: the process exited with {proc.returncode}")
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.5)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def prefect_stack(tmp_path_factory) -> Iterator[dict]:
+    """prefect server + `dastan serve` + the HTTP fixtures; torn down after the module."""
+    tmp = tmp_path_factory.mktemp("prefect")
+    port = free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    server_env = {**base_env, "PREFECT_HOME": str(tmp / "server-home"),
+                  "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false"}
+    log = (tmp / "server.log").open("w")
+    server = subprocess.Popen([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+                              env=server_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    stack: dict = {"api": api, "tmp": tmp}
+    try:
+        wait_for(lambda: _healthy(api), 120, "the Prefect server", server)
+        with fixture_server() as fixtures:
+            registry = tmp / "sources.toml"
+            registry.write_text(registry_toml(fixtures.base, {"isna": ["/isna/rss.xml"]}), encoding="utf-8")
+            serve_env = {**base_env, "PREFECT_API_URL": api, "PREFECT_HOME": str(tmp / "client-home"),
+                         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+                         "DASTAN_INGEST__REGISTRY": str(registry),
+                         "DASTAN_FETCH__ALLOW_HOSTS": '["127.0.0.1"]', "DASTAN_FETCH__HOST_DELAY": "0",
+                         "DASTAN_FLOW__REPORT": str(tmp / "report.html")}
+            serve_log = (tmp / "serve.log").open("w")
+            serving = subprocess.Popen([str(BIN / "dastan"), "serve", "--db", str(tmp / "default.duckdb")],
+                                       cwd=ROOT, env=serve_env, stdout=serve_log, stderr=subprocess.STDOUT,
+                                       start_new_session=True)
+            try:
+                stack.update(fixtures=fixtures, serve_log=tmp / "serve.log")
+                wait_for(lambda: _deployments(api) >= {"pipeline/default", "fetch-feeds/default",
+                                                       "rebuild-summaries/default"},
+                         120, "the three deployments", serving)
+                yield stack
+            finally:
+                stop(serving)
+    finally:
+        stop(server)
+
+
+def _healthy(api: str) -> bool:
+    try:
+        return httpx.get(f"{api}/health", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _deployments(api: str) -> set[str]:
+    r = httpx.post(f"{api}/deployments/filter", json={}, timeout=5)
+    flows = {f["id"]: f["name"] for f in httpx.post(f"{api}/flows/filter", json={}, timeout=5).json()}
+    return {f"{flows.get(d['flow_id'])}/{d['name']}" for d in r.json()}
+
+
+def run_deployment(api: str, name: str, parameters: dict, timeout: float = 600) -> dict:
+    """Create a flow run of a deployment through the API, as the UI's Run button does; wait for it."""
+    flow_name, dep_name = name.split("/")
+    dep = httpx.get(f"{api}/deployments/name/{flow_name}/{dep_name}", timeout=10).json()
+    run = httpx.post(f"{api}/deployments/{dep['id']}/create_flow_run", json={"parameters": parameters},
+                     timeout=10).json()
+
+    def final():
+        fr = httpx.get(f"{api}/flow_runs/{run['id']}", timeout=10).json()
+        return fr if fr["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None
+
+    return wait_for(final, timeout, f"flow run of {name}")
+
+
+def test_ui_run_of_pipeline_with_custom_parameters(prefect_stack) -> None:
+    api, tmp = prefect_stack["api"], prefect_stack["tmp"]
+    db = tmp / "custom.duckdb"
+    params = {"inputs": [str(SAMPLES)], "db": str(db), "summary_sentences": 3, "window_days": 5}
+    start = time.monotonic()
+    run = run_deployment(api, "pipeline/default", params)
+    print(f"pipeline flow run took {time.monotonic() - start:.1f} s")
+    assert run["state"]["type"] == "COMPLETED", prefect_stack["serve_log"].read_text()[-3000:]
+    # the server recorded the parameters the "UI" sent
+    assert run["parameters"]["db"] == str(db) and run["parameters"]["summary_sentences"] == 3
+    with Database(str(db)).connect(read_only=True) as con:
+        n_articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        n_stories = con.execute("SELECT count(*) FROM stories").fetchone()[0]
+        most = con.execute("SELECT max(c) FROM (SELECT count(*) c FROM summaries GROUP BY story_id)").fetchone()[0]
+        status, kind = con.execute("SELECT status, kind FROM runs").fetchone()
+    assert n_articles == 52 and n_stories >= 15 and most == 3
+    assert (status, kind) == ("completed", "pipeline")
+    arts = httpx.post(f"{api}/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [run["id"]]}}},
+                      timeout=10).json()
+    markdown = next(a for a in arts if a["type"] == "markdown")
+    assert "| story | title | sources | reports | first seen |" in markdown["data"]
+    assert any(a["type"] == "table" for a in arts)
+
+
+def test_fetch_feeds_deployment_polls_the_fixture_server(prefect_stack) -> None:
+    api, tmp, fixtures = prefect_stack["api"], prefect_stack["tmp"], prefect_stack["fixtures"]
+    db = tmp / "feeds.duckdb"
+    run = run_deployment(api, "fetch-feeds/default", {"sources": ["isna"], "db": str(db)})
+    assert run["state"]["type"] == "COMPLETED", prefect_stack["serve_log"].read_text()[-3000:]
+    assert fixtures.hits["/isna/rss.xml"] >= 1 and fixtures.hits["/isna/news/1.html"] == 1
+    with Database(str(db)).connect(read_only=True) as con:
+        sources = {r[0] for r in con.execute("SELECT source FROM articles").fetchall()}
+        polls = con.execute("SELECT status, etag FROM feed_state").fetchall()
+    assert sources == {"isna"} and polls == [("ok", '"v1"')]
+
+
+def test_deployment_parameters_are_typed_and_described(prefect_stack) -> None:
+    dep = httpx.get(f"{prefect_stack['api']}/deployments/name/pipeline/default", timeout=10).json()
+    props = dep["parameter_openapi_schema"]["properties"]
+    for name in ("inputs", "sources", "db", "model", "window_days", "summary_sentences"):
+        assert name in props and props[name].get("description"), name
+    assert props["window_days"]["type"] == "integer"
+    schedules = httpx.get(f"{prefect_stack['api']}/deployments/name/fetch-feeds/default", timeout=10).json()["schedules"]
+    assert schedules and schedules[0]["schedule"]["interval"] == 900
+
+
