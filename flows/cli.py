@@ -355,7 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, help="print at most this many rows")
     p.set_defaults(func=cmd_sql)
 
-    p = sub.add_parser("serve", help="serve the flows as Prefect deployments (pipeline, fetch-feeds, rebuild-summaries)")
+    p = sub.add_parser("serve", help="serve the flows as Prefect deployments "
+                                     "(pipeline, fetch-feeds, rebuild-summaries)")
     _common(p, model=True)
     p.add_argument("--limit", type=int, default=1, help="flow runs at once in this process (default 1)")
     p.set_defaults(func=cmd_serve)

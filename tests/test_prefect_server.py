@@ -159,7 +159,8 @@ def test_deployment_parameters_are_typed_and_described(prefect_stack) -> None:
     for name in ("inputs", "sources", "db", "model", "window_days", "summary_sentences"):
         assert name in props and props[name].get("description"), name
     assert props["window_days"]["type"] == "integer"
-    schedules = httpx.get(f"{prefect_stack['api']}/deployments/name/fetch-feeds/default", timeout=10).json()["schedules"]
+    feeds = httpx.get(f"{prefect_stack['api']}/deployments/name/fetch-feeds/default", timeout=10).json()
+    schedules = feeds["schedules"]
     assert schedules and schedules[0]["schedule"]["interval"] == 900
 
 
