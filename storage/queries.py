@@ -78,6 +78,12 @@ def story_detail(con: Any, story_id: str) -> dict[str, Any] | None:
             [story_id],
         ).fetchall()
     ]
+    per_source: dict[str, list[str]] = {}
+    per_source_terms: dict[str, list[str]] = {}
+    for source, kind, text in con.execute(
+        "SELECT source, kind, text FROM source_notes WHERE story_id = ? ORDER BY source, kind, rank", [story_id]
+    ).fetchall():
+        (per_source if kind == "sentence" else per_source_terms).setdefault(source, []).append(text)
     return {
         "story_id": sid,
         "title": title,
@@ -90,6 +96,8 @@ def story_detail(con: Any, story_id: str) -> dict[str, Any] | None:
         "last_published": _iso(last),
         "summary": summary,
         "sources": sources,
+        "per_source": per_source,
+        "per_source_terms": per_source_terms,
         "timeline": timeline,
     }
 

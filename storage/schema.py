@@ -128,8 +128,23 @@ SCHEMA_V1 = [
     )""",
 ]
 
+# Version 2: what each source alone reported (summaries issue), and per-run story changes.
+SCHEMA_V2 = [
+    """CREATE TABLE source_notes (
+        story_id VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        rank INTEGER NOT NULL,
+        kind VARCHAR NOT NULL,
+        text VARCHAR NOT NULL,
+        article_id VARCHAR,
+        position INTEGER,
+        PRIMARY KEY (story_id, source, kind, rank)
+    )""",
+    """ALTER TABLE story_articles ADD COLUMN joined_run VARCHAR""",
+]
+
 # version -> statements that bring a database from version-1 to version.
-MIGRATIONS: dict[int, list[str]] = {1: SCHEMA_V1}
+MIGRATIONS: dict[int, list[str]] = {1: SCHEMA_V1, 2: SCHEMA_V2}
 CURRENT_VERSION = max(MIGRATIONS)
 
 VIEWS = [

@@ -26,6 +26,19 @@ class SummaryRow:
 
 
 @dataclass(frozen=True)
+class SourceNote:
+    """Something only one source of a story reported: a sentence, or a word it alone used."""
+
+    story_id: str
+    source: str
+    rank: int
+    kind: str  # "sentence" or "term"
+    text: str
+    article_id: str | None
+    position: int | None
+
+
+@dataclass(frozen=True)
 class StoryText:
     """What summarizing adds to a story: its title and keywords."""
 
@@ -54,6 +67,7 @@ def replace_window(
     stories: Sequence[Story],
     texts: Sequence[StoryText],
     summaries: Sequence[SummaryRow],
+    notes: Sequence[SourceNote],
     run_id: str,
 ) -> dict[str, int]:
     """Replace the window's stories with this run's; return new/updated/unchanged counts.
@@ -68,12 +82,17 @@ def replace_window(
             [list(window_ids)],
         ).fetchall()
     }
+    joined = dict(con.execute(
+        "SELECT article_id, joined_run FROM story_articles WHERE article_id IN (SELECT unnest(?))",
+        [list(window_ids)]).fetchall())
+    before = previous_assignments(con, window_ids)
     created = {r[0]: r[1] for r in con.execute(
         "SELECT story_id, created_run FROM stories WHERE story_id IN (SELECT unnest(?))",
         [[s.story_id for s in stories]],
     ).fetchall()}
     con.execute("DELETE FROM story_articles WHERE article_id IN (SELECT unnest(?))", [list(window_ids)])
     con.execute("DELETE FROM summaries WHERE story_id IN (SELECT unnest(?))", [list(old)])
+    con.execute("DELETE FROM source_notes WHERE story_id IN (SELECT unnest(?))", [list(old)])
     con.execute(
         "DELETE FROM stories WHERE NOT frozen AND story_id IN (SELECT unnest(?))",
         [list(old) + [s.story_id for s in stories]],
@@ -97,12 +116,17 @@ def replace_window(
         "created_run": [created.get(s.story_id) or run_id for s in stories],
         "updated_run": [run_id for _ in stories],
     }))
+    # an article keeps the run that put it in its story, unless it moved to another story
     insert_arrow(con, "story_articles", pa.table({
         "article_id": [a for s in stories for a in s.article_ids],
         "story_id": [s.story_id for s in stories for _ in s.article_ids],
+        "joined_run": [joined.get(a) if before.get(a) == s.story_id else run_id
+                       for s in stories for a in s.article_ids],
     }))
     save_summaries(con, summaries, run_id)
-    return {"stories_new": n_new, "stories_updated": n_updated,
+    save_notes(con, notes)
+    n_joined = sum(1 for s in stories for a in s.article_ids if a not in before and s.story_id in old)
+    return {"stories_new": n_new, "stories_updated": n_updated, "articles_joined_existing": n_joined,
             "stories_unchanged": len(stories) - n_new - n_updated,
             "stories_removed": len(set(old) - {s.story_id for s in stories})}
 
@@ -117,6 +141,19 @@ def save_summaries(con: Any, summaries: Sequence[SummaryRow], run_id: str) -> No
         "text": [m.text for m in summaries],
         "source": [m.source for m in summaries],
         "run_id": [run_id] * len(summaries),
+    }))
+
+
+def save_notes(con: Any, notes: Sequence[SourceNote]) -> None:
+    """Insert per-source notes (the caller deleted the stories' previous ones)."""
+    insert_arrow(con, "source_notes", pa.table({
+        "story_id": [n.story_id for n in notes],
+        "source": [n.source for n in notes],
+        "rank": pa.array([n.rank for n in notes], pa.int32()),
+        "kind": [n.kind for n in notes],
+        "text": [n.text for n in notes],
+        "article_id": pa.array([n.article_id for n in notes], pa.string()),
+        "position": pa.array([n.position for n in notes], pa.int32()),
     }))
 
 
@@ -145,10 +182,13 @@ def load_stories(con: Any, frozen: bool | None = None) -> list[Story]:
             for sid, aids, first_src, first, last, thread, srcs in rows]
 
 
-def replace_summaries(con: Any, texts: Sequence[StoryText], summaries: Sequence[SummaryRow], run_id: str) -> None:
-    """Replace the titles, keywords and summaries of these stories (caller's transaction)."""
+def replace_summaries(con: Any, texts: Sequence[StoryText], summaries: Sequence[SummaryRow],
+                      notes: Sequence[SourceNote], run_id: str) -> None:
+    """Replace the titles, keywords, summaries and notes of these stories (caller's transaction)."""
     ids = [t.story_id for t in texts]
     con.execute("DELETE FROM summaries WHERE story_id IN (SELECT unnest(?))", [ids])
+    con.execute("DELETE FROM source_notes WHERE story_id IN (SELECT unnest(?))", [ids])
+    save_notes(con, notes)
     for t in texts:
         con.execute("UPDATE stories SET title = ?, keywords = ?, updated_run = ? WHERE story_id = ?",
                     [t.title, list(t.keywords), run_id, t.story_id])

@@ -20,3 +20,5 @@ class SummaryParams:
     min_edge: float = 0.8  # cosines below this are no edge in the LexRank graph
     keywords: int = 8
     candidates_per_article: int = 8  # first content sentences of each report considered
+    per_source_sentences: int = 3  # what only this source reported, per source
+    per_source_terms: int = 6  # words only this source used, per source

@@ -24,6 +24,7 @@ class Candidate:
     published_at: datetime | None
     url: str | None
     vector: np.ndarray
+    lemmas: tuple[str, ...] = ()
 
 
 def reading_order(picks: Sequence[Candidate]) -> list[Candidate]:

@@ -67,6 +67,22 @@ def prefect_harness() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory, prefect_harness) -> tuple[Path, dict, dict]:
+    """The sample corpus through the real pipeline twice (the second run must do nothing new).
+
+    Returns the database path and both runs' counts; built once for every test that reads it.
+    """
+    from flows.pipeline import run_local
+    from flows.settings import load_settings
+
+    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    settings = load_settings(overrides={"db": str(db), "flow.report": str(db.with_name("report.html"))})
+    first = run_local(settings, [str(SAMPLES)])
+    second = run_local(settings, [str(SAMPLES)])
+    return db, first, second
+
+
 @pytest.fixture
 def memory_db():
     from storage import Database

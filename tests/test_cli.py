@@ -10,7 +10,8 @@ import pytest
 from flows.cli import build_parser, main
 
 COMMANDS = [["demo"], ["run"], ["fetch"], ["articles"], ["rejects"], ["stories"], ["show"], ["evaluate"],
-            ["serve"], ["sql"], ["model"], ["model", "build"]]
+            ["serve"], ["sql"], ["timeline"], ["report"],
+            ["model"], ["model", "build"]]
 
 
 def run_py(code: str) -> str:

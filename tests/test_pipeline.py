@@ -9,22 +9,14 @@ import pytest
 
 from clustering.metrics import score_partition
 from flows.cli import main
-from flows.settings import load_settings
-from tests.conftest import SAMPLES, read_labels
+from tests.conftest import read_labels
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory, prefect_harness) -> tuple[Path, dict, dict]:
-    from flows.pipeline import run_local
-
-    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    report = db.with_name("report.html")
-    settings = load_settings(overrides={"db": str(db), "flow.report": str(report)})
-    first = run_local(settings, [str(SAMPLES)])
-    second = run_local(settings, [str(SAMPLES)])
-    return db, first, second
+def demo_db(demo) -> tuple[Path, dict, dict]:
+    return demo
 
 
 def stories_json(db: Path, capsys) -> list[dict]:

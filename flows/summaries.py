@@ -1,0 +1,79 @@
+"""Titles, keywords, summaries and per-source notes of stories, from stored articles and vectors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from clustering.stories import Story
+from flows.window import embedded_sentences
+from ingest.models import Role, content_hash
+from storage.articles import StoredArticle
+from storage.stories import SourceNote, StoryText, SummaryRow
+from summarize.params import SummaryParams
+from summarize.per_source import distinct_terms, unique_sentences
+from summarize.representative import summarize_story
+from summarize.select import Candidate
+from summarize.title import best_headline, class_tfidf_keywords
+
+
+def _title_vector(article: StoredArticle, vectors: Mapping[str, np.ndarray]) -> np.ndarray:
+    for s in article.sentences:  # the title comes first; an untitled page starts with its lead
+        v = vectors.get(content_hash(s.text))
+        if v is not None:
+            return v
+    raise KeyError(f"article {article.article_id} has no embedded sentence")
+
+
+def candidates_of(articles: Sequence[StoredArticle], vectors: Mapping[str, np.ndarray],
+                  params: SummaryParams) -> list[Candidate]:
+    """The sentences a summary may quote: each report's first body sentences with a vector,
+    one per exact text (a sentence two outlets share verbatim is one sentence)."""
+    seen: set[str] = set()
+    out = []
+    for a in articles:
+        for s in embedded_sentences(a, params):
+            h = content_hash(s.text)
+            if s.role is Role.TITLE or h not in vectors or s.text in seen:
+                continue
+            seen.add(s.text)
+            out.append(Candidate(a.article_id, s.position, s.text, a.source, a.published_at, a.url, vectors[h],
+                                 s.lemmas))
+    return out
+
+
+def summarize_stories(
+    stories: Sequence[Story],
+    articles: Mapping[str, StoredArticle],
+    vectors: Mapping[str, np.ndarray],
+    params: SummaryParams,
+) -> tuple[list[StoryText], list[SummaryRow], list[SourceNote]]:
+    """Title, keywords, representative sentences and per-source notes of each story."""
+    bags: list[list[str]] = []
+    texts: list[StoryText] = []
+    rows: list[SummaryRow] = []
+    notes: list[SourceNote] = []
+    for story in stories:
+        members = [articles[a] for a in story.article_ids]
+        originals = [a for a in members if a.duplicate_of is None] or members
+        head_vectors = np.stack([_title_vector(a, vectors) for a in originals])
+        candidates = candidates_of(originals, vectors, params)
+        picks = summarize_story(candidates, params)
+        rows.extend(SummaryRow(story.story_id, rank, c.article_id, c.position, c.text, c.source)
+                    for rank, c in enumerate(picks, 1))
+        for source, sents in unique_sentences(candidates, params.per_source_sentences).items():
+            notes.extend(SourceNote(story.story_id, source, rank, "sentence", c.text, c.article_id, c.position)
+                         for rank, c in enumerate(sents, 1))
+        source_bags: dict[str, list[str]] = {}
+        for a in originals:
+            source_bags.setdefault(a.source or "unknown", []).extend(
+                lem for s in a.sentences for lem in s.lemmas)
+        for source, terms in distinct_terms(source_bags, params.per_source_terms).items():
+            notes.extend(SourceNote(story.story_id, source, rank, "term", t, None, None)
+                         for rank, t in enumerate(terms, 1))
+        bags.append([lem for a in originals for s in a.sentences for lem in s.lemmas])
+        texts.append(StoryText(story.story_id, best_headline([a.title for a in originals], head_vectors), ()))
+    keywords = class_tfidf_keywords(bags, params.keywords)
+    texts = [StoryText(t.story_id, t.title, tuple(k)) for t, k in zip(texts, keywords, strict=True)]
+    return texts, rows, notes
