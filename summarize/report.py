@@ -138,13 +138,13 @@ def render_story(story: Mapping[str, Any], names: Mapping[str, str]) -> str:
             parts.append(f"<li>{_link(s['text'], s.get('url'))}{src}</li>")
         parts.append("</ol>")
     per_source = story.get("per_source") or {}
-    if per_source:
+    terms = story.get("per_source_terms") or {}
+    if per_source or terms:
         parts.append("<h3>آنچه تنها هر منبع گفت</h3>")
-        for source, sentences in per_source.items():
-            if not sentences:
-                continue
-            parts.append(f"<div>{_badge(source, colors, names)}</div><ul class=\"plain\">")
-            parts.extend(f"<li>{_e(t)}</li>" for t in sentences)
+        for source in sorted(set(per_source) | set(terms)):
+            words = "".join(f'<span class="kw">{_e(t)}</span>' for t in terms.get(source, []))
+            parts.append(f"<div>{_badge(source, colors, names)} {words}</div><ul class=\"plain\">")
+            parts.extend(f"<li>{_e(t)}</li>" for t in per_source.get(source, []))
             parts.append("</ul>")
     parts.append("<h3>زمان‌نما</h3>")
     parts.append(timeline_svg(timeline, colors))
