@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,25 +62,14 @@ def cluster_file(items: Path, settings: Settings, db_path: Path) -> tuple[dict[s
     """Run the pipeline's stages on one file into ``db_path``; return item -> story and counts."""
     from dataclasses import replace
 
-    from clustering.embed import encoder_id
     from storage.queries import list_stories
 
     settings = replace(settings, db=str(db_path))
     db = Database(str(db_path))
-    run_id = uuid.uuid4().hex[:12]
-    counts = stages.ingest_paths(db, [items], settings, run_id).as_dict()
-    model_id = encoder_id(settings.embed)
-    pending = stages.pending_texts(db, model_id, settings)
-    for batch in stages.batched(pending, 1024):
-        vectors = stages.embed_texts([t for _, t in batch], settings.embed)
-        stages.store_vectors(db, [h for h, _ in batch], vectors, model_id)
-    result, window_ids = stages.compute_window(db, model_id, settings)
-    counts.update(stages.store_window(db, result, window_ids, run_id, settings))
+    counts = stages.run_stages(db, [items], settings, kind="evaluate")
     with db.connect(read_only=True) as con:
         stories = list_stories(con)
     predicted = {a: s["story_id"] for s in stories for a in s["articles"]}
-    counts["stories"] = len(stories)
-    counts["embedded"] = len(pending)
     return predicted, counts
 
 

@@ -254,3 +254,35 @@ def store_window(db: Database, result: WindowResult, window_ids: Sequence[str], 
         if finish is not None:
             finish(con, counts)
     return counts
+
+
+def run_stages(db: Database, paths: Sequence[str | Path], settings: Settings, run_id: str | None = None,
+               kind: str = "stages") -> dict[str, Any]:
+    """The whole pipeline as plain function calls, without Prefect (evaluation, benchmarks, tests).
+
+    Same stages, same transactions and run record as the flow; no artifacts, no report.
+    """
+    import uuid
+
+    from clustering.embed import encoder_id
+    from flows.settings import settings_dict
+    from storage.runs import COMPLETED, finish_run, start_run
+
+    run_id = run_id or uuid.uuid4().hex[:12]
+    with db.transaction() as con:
+        start_run(con, run_id, kind, settings_dict(settings), settings.embed.model)
+    counts: dict[str, Any] = {"run_id": run_id, **ingest_paths(db, paths, settings, run_id).as_dict()}
+    model_id = encoder_id(settings.embed)
+    pending = pending_texts(db, model_id, settings)
+    for batch in batched(pending, 1024):
+        store_vectors(db, [h for h, _ in batch], embed_texts([t for _, t in batch], settings.embed), model_id)
+    counts["embedded"] = len(pending)
+    result, window_ids = compute_window(db, model_id, settings)
+    counts["stories"] = len(result.stories)
+
+    def finish(con: Any, story_counts: dict[str, int]) -> None:
+        counts.update(story_counts)
+        finish_run(con, run_id, COMPLETED, counts)
+
+    store_window(db, result, window_ids, run_id, settings, finish)
+    return counts
