@@ -69,6 +69,7 @@ def test_story_ids_survive_consecutive_runs(daily) -> None:
 def test_runs_record_what_each_run_added_and_created(daily) -> None:
     assert len(daily["runs"]) == len(daily["days"])
     for (kind, status, counts), day in zip(daily["runs"], daily["days"], strict=True):
+        assert kind == "stages"
         counts = json.loads(counts)
         assert status == "completed" and counts["ingested"] > 0, day
         assert {"stories_new", "stories_updated", "articles_joined_existing"} <= set(counts)
