@@ -308,6 +308,30 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_runs(args: argparse.Namespace) -> int:
+    from storage.db import lock_is_free
+    from storage.runs import list_runs, mark_dead_runs
+
+    db = _db(args)
+    if not db.exists():
+        raise CommandError(f"no database at {db.path}")
+    if lock_is_free(db):
+        # no run is alive, so a run still marked 'running' died (killed, crashed): say so
+        with db.transaction() as con:
+            mark_dead_runs(con)
+    with db.connect(read_only=True) as con:
+        runs = list_runs(con, args.limit)
+    if args.json:
+        _print_json_lines(runs)
+        return 0
+    for r in runs:
+        c = r["counts"]
+        print(f"{r['started_at'][:19]}  {r['run_id']}  {r['kind']:<17} {r['status']:<10} "
+              f"ingested {c.get('ingested', 0)}, rejected {c.get('rejected_total', 0)}, "
+              f"stories new {c.get('stories_new', 0)}" + (f"  ({r['error']})" if r["error"] else ""))
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from flows.publish import write_report
 
@@ -415,6 +439,12 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_timeline)
+
+    p = sub.add_parser("runs", help="the latest runs: kind, status, counts (a killed run shows as incomplete)")
+    _common(p)
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--limit", type=int, default=20, help="how many (default 20)")
+    p.set_defaults(func=cmd_runs)
 
     p = sub.add_parser("report", help="write the HTML report of the database")
     _common(p)

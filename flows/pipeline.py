@@ -20,6 +20,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from clustering.embed import EmbedParams
 from clustering.embed import encoder_id as encoder_id_of
 from flows import stages
+from flows.checkpoints import checkpoint
 from flows.progress import Progress
 from flows.settings import DEFAULT_DB, Settings, load_settings, settings_dict
 from storage import Database, run_lock
@@ -165,6 +166,7 @@ def _embed_pending(settings: Settings, counts: dict[str, Any]) -> str:
             for b, fut in zip(batches, futures, strict=True):
                 save_embeddings(settings.db, [h for h, _ in b], fut.result(), encoder_id)
                 bar.update(len(b))
+                checkpoint(settings, "embed")
     get_run_logger().info("embedded %d new texts with %s", len(pending), encoder_id)
     return encoder_id
 
@@ -181,7 +183,7 @@ def run_pipeline(settings: Settings, inputs: Sequence[str], sources: list[str] |
     ctx = get_run_context()
     flow_run_id = str(ctx.flow_run.id) if getattr(ctx, "flow_run", None) else None
     counts: dict[str, Any] = {"run_id": run_id}
-    with run_lock(db, run_id, wait=settings.flow.wait_for_lock, on_wait=logger.info):
+    with run_lock(db, run_id, wait=settings.flow.wait_for_lock, on_wait=logger.warning):
         with db.transaction() as con:
             stale = start_run(con, run_id, run_kind, settings_dict(settings), settings.embed.model, flow_run_id)
         if stale:
@@ -281,7 +283,7 @@ def rebuild_summaries(
     database = Database(settings.db)
     run_id = uuid.uuid4().hex[:12]
     counts: dict[str, Any] = {"run_id": run_id}
-    with run_lock(database, run_id, wait=settings.flow.wait_for_lock, on_wait=logger.info):
+    with run_lock(database, run_id, wait=settings.flow.wait_for_lock, on_wait=logger.warning):
         with database.transaction() as con:
             start_run(con, run_id, "rebuild-summaries", settings_dict(settings), settings.embed.model)
         try:

@@ -53,6 +53,9 @@ class FlowParams:
     dask_address: str | None = None  # an existing Dask scheduler, e.g. tcp://10.0.0.5:8786
     wait_for_lock: bool = True  # a second run waits for the first (False: fail fast)
     report: str = "data/report.html"  # written after each pipeline run ("" for none)
+    # Fault injection for the crash and concurrency tests: stop at this checkpoint (ingest,
+    # embed, stories, summaries) until the marker file beside the database is removed.
+    pause_at: str = ""
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ import numpy as np
 
 from clustering.embed import EmbedParams, Encoder
 from clustering.stories import Story
+from flows.checkpoints import checkpoint
 from flows.progress import Progress
 from flows.settings import Settings
 from flows.summaries import summarize_stories
@@ -37,6 +38,8 @@ from storage.stories import (
     frozen_story_ids,
     previous_assignments,
     replace_window,
+    save_notes,
+    save_summaries,
 )
 
 log = logging.getLogger(__name__)
@@ -98,6 +101,7 @@ def ingest_items(db: Database, items: Iterable[Article | Reject], settings: Sett
                                 Counter(r.reason.value for r in rejects)))
         if progress:
             progress.update(len(chunk))
+        checkpoint(settings, "ingest")
     return counts
 
 
@@ -244,9 +248,12 @@ def store_window(db: Database, result: WindowResult, window_ids: Sequence[str], 
     from storage.threads import replace_threads
 
     with db.transaction() as con:
-        counts = replace_window(con, window_ids, result.stories, result.texts, result.summaries, result.notes,
-                                run_id)
+        counts = replace_window(con, window_ids, result.stories, result.texts, run_id)
         replace_threads(con)
+        checkpoint(settings, "stories")
+        save_summaries(con, result.summaries, run_id)
+        save_notes(con, result.notes)
+        checkpoint(settings, "summaries")
         newest = con.execute("SELECT max(published_at) FROM articles").fetchone()[0]
         if newest is not None:
             counts["stories_frozen"] = freeze_before(
@@ -276,6 +283,7 @@ def run_stages(db: Database, paths: Sequence[str | Path], settings: Settings, ru
     pending = pending_texts(db, model_id, settings)
     for batch in batched(pending, 1024):
         store_vectors(db, [h for h, _ in batch], embed_texts([t for _, t in batch], settings.embed), model_id)
+        checkpoint(settings, "embed")
     counts["embedded"] = len(pending)
     result, window_ids = compute_window(db, model_id, settings)
     counts["stories"] = len(result.stories)

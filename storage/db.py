@@ -118,6 +118,20 @@ def describe_holder(lock_path: Path) -> str:
     return f"run {info.get('run_id')} (pid {info.get('pid')} on {info.get('host')}, since {info.get('since')})"
 
 
+def lock_is_free(db: Database) -> bool:
+    """True when no run holds the database's run lock right now."""
+    if db.is_memory or not db.lock_path.exists():
+        return True
+    fd = os.open(db.lock_path, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)  # releases the probe's lock, if it got it
+    return True
+
+
 @contextmanager
 def run_lock(
     db: Database,

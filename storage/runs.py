@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
@@ -21,17 +22,13 @@ def start_run(con: Any, run_id: str, kind: str, params: dict[str, Any], model: s
     The caller holds the run lock, so no other run can be running at this moment: any
     row still 'running' belongs to a process that died. Returns how many were marked.
     """
-    stale = con.execute(
-        "UPDATE runs SET status = ?, error = 'the process ended before the run finished' "
-        "WHERE status = ? RETURNING run_id",
-        [INCOMPLETE, RUNNING],
-    ).fetchall()
+    stale = mark_dead_runs(con)
     con.execute(
         """INSERT INTO runs (run_id, kind, status, started_at, params, model, flow_run_id, pid)
            VALUES (?, ?, ?, now(), ?, ?, ?, ?)""",
         [run_id, kind, RUNNING, as_json(params), model, flow_run_id, os.getpid()],
     )
-    return len(stale)
+    return stale
 
 
 def finish_run(con: Any, run_id: str, status: str, counts: dict[str, Any], error: str | None = None) -> None:
@@ -45,3 +42,30 @@ def finish_run(con: Any, run_id: str, status: str, counts: dict[str, Any], error
 def run_status(con: Any, run_id: str) -> str | None:
     row = con.execute("SELECT status FROM runs WHERE run_id = ?", [run_id]).fetchone()
     return row[0] if row else None
+
+
+def mark_dead_runs(con: Any) -> int:
+    """Mark runs left 'running' as incomplete. Call only while holding the run lock (or
+    having checked it is free): then no run can be alive."""
+    rows = con.execute(
+        "UPDATE runs SET status = ?, error = 'the process ended before the run finished' "
+        "WHERE status = ? RETURNING run_id",
+        [INCOMPLETE, RUNNING],
+    ).fetchall()
+    return len(rows)
+
+
+def list_runs(con: Any, limit: int = 20) -> list[dict[str, Any]]:
+    """The latest runs with status, counts and timing."""
+    rows = con.execute(
+        """SELECT run_id, kind, status, started_at, finished_at, counts, error FROM runs
+           ORDER BY started_at DESC LIMIT ?""",
+        [limit],
+    ).fetchall()
+    out = []
+    for run_id, kind, status, started, finished, counts, error in rows:
+        out.append({"run_id": run_id, "kind": kind, "status": status,
+                    "started_at": started.isoformat() if started else None,
+                    "finished_at": finished.isoformat() if finished else None,
+                    "counts": json.loads(counts) if counts else {}, "error": error})
+    return out

@@ -66,13 +66,13 @@ def replace_window(
     window_ids: Sequence[str],
     stories: Sequence[Story],
     texts: Sequence[StoryText],
-    summaries: Sequence[SummaryRow],
-    notes: Sequence[SourceNote],
     run_id: str,
 ) -> dict[str, int]:
     """Replace the window's stories with this run's; return new/updated/unchanged counts.
 
-    Runs inside the caller's transaction: a reader sees the old window or the new one.
+    The stories' old summaries and notes are deleted; the caller writes the new ones with
+    :func:`save_summaries` and :func:`save_notes` in the same transaction, so a reader sees
+    the old window or the new one, never a mix.
     """
     old = {
         sid: frozenset(aids)
@@ -123,8 +123,6 @@ def replace_window(
         "joined_run": [joined.get(a) if before.get(a) == s.story_id else run_id
                        for s in stories for a in s.article_ids],
     }))
-    save_summaries(con, summaries, run_id)
-    save_notes(con, notes)
     n_joined = sum(1 for s in stories for a in s.article_ids if a not in before and s.story_id in old)
     return {"stories_new": n_new, "stories_updated": n_updated, "articles_joined_existing": n_joined,
             "stories_unchanged": len(stories) - n_new - n_updated,

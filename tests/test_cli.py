@@ -10,7 +10,7 @@ import pytest
 from flows.cli import build_parser, main
 
 COMMANDS = [["demo"], ["run"], ["fetch"], ["articles"], ["rejects"], ["stories"], ["show"], ["evaluate"],
-            ["serve"], ["sql"], ["timeline"], ["report"],
+            ["serve"], ["sql"], ["timeline"], ["report"], ["runs"],
             ["model"], ["model", "build"]]
 
 

@@ -1,0 +1,31 @@
+"""Named points of a run where the crash and concurrency tests can stop it.
+
+With ``flow.pause_at`` set to a checkpoint's name (ingest, embed, stories, summaries), a
+run that reaches it writes ``<db>.paused-<name>`` (holding its pid) and waits until that
+file is removed. A test then kills the process there (SIGKILL, mid-transaction for
+"stories" and "summaries") or lets it go on. Unset, a checkpoint costs one comparison.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from flows.settings import Settings
+
+CHECKPOINTS = ("ingest", "embed", "stories", "summaries")
+
+
+def marker(db: str, name: str) -> Path:
+    return Path(f"{db}.paused-{name}")
+
+
+def checkpoint(settings: Settings, name: str) -> None:
+    """Pause here if the settings ask for it (tests only); otherwise return at once."""
+    if settings.flow.pause_at != name:
+        return
+    path = marker(settings.db, name)
+    path.write_text(str(os.getpid()))
+    while path.exists():
+        time.sleep(0.05)
