@@ -27,6 +27,7 @@ from storage import Database, run_lock
 from storage.runs import COMPLETED, FAILED, PARTIAL, finish_run, start_run
 
 EMBED_BATCH = 512  # texts per embedding task: ~2-5 s of work, far above task overhead
+PAGES_PER_TASK = 50  # page fetches per task: a source's new items in a few tasks
 
 
 @task(name="ingest-files", cache_policy=NO_CACHE)
@@ -41,21 +42,28 @@ class SourceFailed(Exception):
     """Every feed of a source failed."""
 
 
-@task(name="fetch-source", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=10)
-def fetch_source_task(db_path: str, source_key: str, settings: Settings) -> Any:
-    """Poll one source's feeds and fetch its new pages (network: retried once, after 10 s)."""
-    from flows.fetching import fetch_source
-    from ingest.fetch import Fetcher
+@task(name="poll-feeds", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=10)
+def poll_feeds(source_key: str, validators: dict[str, tuple[str | None, str | None]], settings: Settings) -> Any:
+    """Read one source's feeds (network: retried once, after 10 s; fails if every feed fails)."""
+    from flows.fetching import poll_source
     from ingest.sources import load_registry
 
-    registry = load_registry(settings.ingest.registry)
-    source = registry.get(source_key)
+    source = load_registry(settings.ingest.registry).get(source_key)
     assert source is not None
-    with Fetcher(settings.fetch) as fetcher:
-        result = fetch_source(Database(db_path), source, settings, registry, fetcher)
-    if result.failed:
-        raise SourceFailed("; ".join(p.error or "" for p in result.polls))
-    return result
+    polled = poll_source(source, validators, settings.fetch)
+    if polled.failed:
+        raise SourceFailed("; ".join(p.error or "" for p in polled.polls))
+    return polled
+
+
+@task(name="fetch-pages", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=10)
+def fetch_pages_task(items: list[Any], source_key: str, settings: Settings) -> tuple[list[Any], int]:
+    """Fetch and parse a batch of new pages of one source (network)."""
+    from flows.fetching import fetch_pages
+    from ingest.sources import load_registry
+
+    return fetch_pages(items, source_key, load_registry(settings.ingest.registry), settings.fetch,
+                       settings.flow.fetch_pages)
 
 
 @task(name="store-fetched", cache_policy=NO_CACHE)
@@ -131,22 +139,39 @@ def _add(total: stages.IngestCounts, part: dict[str, Any]) -> None:
 
 
 def _fetch(settings: Settings, sources: list[str], run_id: str, counts: dict[str, Any]) -> dict[str, Any]:
-    """Fetch the named sources (all with feeds when the list is empty); failures are counted."""
-    from flows.fetching import selected_sources
+    """Fetch the named sources (all with feeds when the list is empty); failures are counted.
+
+    Polls and page fetches are tasks without database access (they can run on Dask
+    workers); this flow process reads the validators and known URLs and writes the results.
+    """
+    from flows.fetching import SourceResult, new_items, selected_sources, validators_for
     from ingest.sources import load_registry
 
     logger = get_run_logger()
+    db = Database(settings.db)
     chosen = selected_sources(load_registry(settings.ingest.registry), sources)
-    futures = [(s.key, fetch_source_task.submit(settings.db, s.key, settings)) for s in chosen]
+    polls = [(s, poll_feeds.submit(s.key, validators_for(db, s), settings)) for s in chosen]
     results, failed = [], []
-    for key, fut in futures:
-        outcome = fut.result(raise_on_failure=False)
-        if isinstance(outcome, BaseException):
-            logger.warning("source %s failed: %s", key, outcome)
-            failed.append({"source": key, "error": str(outcome)})
-        else:
-            results.append(outcome)
-            logger.info("source %s: %s", key, outcome.summary())
+    for source, fut in polls:
+        polled = fut.result(raise_on_failure=False)
+        if isinstance(polled, BaseException):
+            logger.warning("source %s failed: %s", source.key, polled)
+            failed.append({"source": source.key, "error": str(polled)})
+            continue
+        fresh = new_items(db, polled.items)
+        pages = [fetch_pages_task.submit(batch, source.key, settings)
+                 for batch in stages.batched(fresh, PAGES_PER_TASK)]
+        result = SourceResult(source.key, polls=polled.polls)
+        for page_fut in pages:
+            got = page_fut.result(raise_on_failure=False)
+            if isinstance(got, BaseException):
+                logger.warning("pages of %s failed: %s", source.key, got)
+                failed.append({"source": source.key, "error": f"pages: {got}"})
+                continue
+            result.items.extend(got[0])
+            result.pages += got[1]
+        results.append(result)
+        logger.info("source %s: %s", source.key, result.summary())
     counts["sources"] = [r.summary() for r in results]
     counts["failed_sources"] = failed
     return store_fetched(settings.db, results, settings, run_id)
@@ -301,17 +326,21 @@ def rebuild_summaries(
     return counts
 
 
-def run_local(settings: Settings, inputs: Sequence[str], sources: list[str] | None = None) -> dict[str, Any]:
-    """Run the pipeline flow in this process with the given settings (``dastan run``, ``dastan fetch``)."""
-    flow_fn = pipeline
+def task_runner(settings: Settings) -> Any:
+    """Threads in this process (one at a time: torch already uses every core), or the Dask
+    cluster at ``flow.dask_address``, where embedding batches and page fetches fan out."""
     if settings.flow.dask_address:
         from prefect_dask import DaskTaskRunner
 
-        flow_fn = pipeline.with_options(task_runner=DaskTaskRunner(address=settings.flow.dask_address))
+        return DaskTaskRunner(address=settings.flow.dask_address)
+    return ThreadPoolTaskRunner(max_workers=1)
 
-    @flow(name="pipeline" if sources is None else "fetch-feeds", task_runner=flow_fn.task_runner)
+
+def run_local(settings: Settings, inputs: Sequence[str], sources: list[str] | None = None) -> dict[str, Any]:
+    """Run the pipeline flow in this process with the given settings (``dastan run``, ``dastan fetch``)."""
+
+    @flow(name="pipeline" if sources is None else "fetch-feeds", task_runner=task_runner(settings))
     def local_pipeline(inputs: list[str]) -> dict[str, Any]:
-            return run_pipeline(settings, inputs, sources, run_kind="pipeline" if sources is None else "fetch-feeds")
+        return run_pipeline(settings, inputs, sources, run_kind="pipeline" if sources is None else "fetch-feeds")
 
     return local_pipeline(list(inputs))
-

@@ -16,8 +16,11 @@ from flows.settings import Settings
 
 def deployments(settings: Settings) -> list[Any]:
     """The three deployments, with the settings' database and model as parameter defaults."""
-    from flows.pipeline import fetch_feeds, pipeline, rebuild_summaries
+    from flows.pipeline import fetch_feeds, pipeline, rebuild_summaries, task_runner
 
+    if settings.flow.dask_address:  # fan the work of every run out to the cluster
+        runner = task_runner(settings)
+        pipeline, fetch_feeds = (f.with_options(task_runner=runner) for f in (pipeline, fetch_feeds))
     common = {"db": settings.db, "model": settings.embed.model}
     return [
         pipeline.to_deployment(
