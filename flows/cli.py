@@ -48,6 +48,8 @@ def _summary_line(counts: dict[str, Any]) -> str:
     dup = counts.get("duplicates", 0) + counts.get("near_duplicates", 0)
     line = (f"ingested {counts.get('ingested', 0)}, duplicates {dup}, "
             f"rejected {counts.get('rejected_total', 0)}" + (f" ({by_reason})" if by_reason else ""))
+    if counts.get("unchanged_files"):
+        line += f", {counts['unchanged_files']} unchanged files skipped"
     if "stories" in counts:
         line += (f"; stories {counts['stories']} ({counts.get('stories_new', 0)} new, "
                  f"{counts.get('stories_updated', 0)} updated); embedded {counts.get('embedded', 0)} new texts")

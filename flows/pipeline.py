@@ -136,6 +136,7 @@ def _add(total: stages.IngestCounts, part: dict[str, Any]) -> None:
     total.duplicates += part["duplicates"]
     total.near_duplicates += part["near_duplicates"]
     total.rejected.update(part["rejected"])
+    total.unchanged_files += part.get("unchanged_files", 0)
 
 
 def _fetch(settings: Settings, sources: list[str], run_id: str, counts: dict[str, Any]) -> dict[str, Any]:
@@ -224,11 +225,20 @@ def run_pipeline(settings: Settings, inputs: Sequence[str], sources: list[str] |
                         ingest.duplicates + ingest.near_duplicates, sum(ingest.rejected.values()))
 
             encoder_id = _embed_pending(settings, counts)
-            result, window_ids = cluster_and_summarize(settings.db, encoder_id, settings)
-            counts = store_stories(settings.db, result, window_ids, run_id, settings, counts)
-            counts["stories"] = len(result.stories)
-            logger.info("stories: %d in the window (%d new, %d updated)", len(result.stories),
-                        counts.get("stories_new", 0), counts.get("stories_updated", 0))
+            if ingest.ingested == 0 and counts["embedded"] == 0 and not stages.unclustered(db):
+                # nothing new since the last run: its stories stand, and recomputing the
+                # window would give them back unchanged
+                counts.update(stories=stages.story_count(db), stories_new=0, stories_updated=0, nothing_new=True)
+                with db.transaction() as con:
+                    finish_run(con, run_id, COMPLETED, counts)
+                counts["status"] = COMPLETED
+                logger.info("nothing new: stories unchanged")
+            else:
+                result, window_ids = cluster_and_summarize(settings.db, encoder_id, settings)
+                counts = store_stories(settings.db, result, window_ids, run_id, settings, counts)
+                counts["stories"] = len(result.stories)
+                logger.info("stories: %d in the window (%d new, %d updated)", len(result.stories),
+                            counts.get("stories_new", 0), counts.get("stories_updated", 0))
         except BaseException as err:
             with db.transaction() as con:
                 finish_run(con, run_id, FAILED, counts, f"{type(err).__name__}: {err}")

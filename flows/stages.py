@@ -25,7 +25,7 @@ from flows.progress import Progress
 from flows.settings import Settings
 from flows.summaries import summarize_stories
 from flows.window import compute_stories, compute_threads, embedded_sentences
-from ingest import Article, Reject, read_inputs
+from ingest import Article, Reject
 from ingest.models import content_hash
 from storage import Database
 from storage.articles import add_rejects, load_articles, upsert_articles, window_article_ids
@@ -55,6 +55,15 @@ class WindowResult:
     notes: list[SourceNote]
 
 
+@dataclass(frozen=True)
+class FileDone:
+    """Marks the end of one input file in the item stream: commit it with the last batch."""
+
+    fingerprint: str
+    path: str
+    size: int
+
+
 @dataclass
 class IngestCounts:
     """What ingestion did, for the run's record and the closing summary line."""
@@ -65,8 +74,10 @@ class IngestCounts:
     duplicates: int = 0
     near_duplicates: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
+    unchanged_files: int = 0  # files read in an earlier run, byte for byte: skipped
 
     def add(self, other: IngestCounts) -> None:
+        self.unchanged_files += other.unchanged_files
         self.read += other.read
         self.ingested += other.ingested
         self.existing += other.existing
@@ -77,7 +88,8 @@ class IngestCounts:
     def as_dict(self) -> dict[str, Any]:
         return {"read": self.read, "ingested": self.ingested, "existing": self.existing,
                 "duplicates": self.duplicates, "near_duplicates": self.near_duplicates,
-                "rejected": dict(self.rejected), "rejected_total": sum(self.rejected.values())}
+                "rejected": dict(self.rejected), "rejected_total": sum(self.rejected.values()),
+                "unchanged_files": self.unchanged_files}
 
 
 def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -86,19 +98,27 @@ def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def ingest_items(db: Database, items: Iterable[Article | Reject], settings: Settings, run_id: str,
+def ingest_items(db: Database, items: Iterable[Article | Reject | FileDone], settings: Settings, run_id: str,
                  progress: Progress | None = None) -> IngestCounts:
-    """Store articles and rejects from a stream, one transaction per batch."""
+    """Store articles and rejects from a stream, one transaction per batch.
+
+    A :class:`FileDone` in the stream is recorded with the batch that holds its file's last
+    item, so a file counts as read only once everything in it is committed.
+    """
+    from storage.files import record_files
+
     counts = IngestCounts()
     for chunk in batched(items, settings.flow.batch_articles):
         articles = [a for a in chunk if isinstance(a, Article)]
         rejects = [r for r in chunk if isinstance(r, Reject)]
+        done = [(f.fingerprint, f.path, f.size) for f in chunk if isinstance(f, FileDone)]
         with db.transaction() as con:
             articles = mark_near_duplicates(con, articles, settings.ingest.near_duplicate_threshold)
             up = upsert_articles(con, articles, run_id)
             add_rejects(con, rejects, run_id)
-        counts.add(IngestCounts(len(chunk), up.inserted, up.existing, up.duplicates, up.near_duplicates,
-                                Counter(r.reason.value for r in rejects)))
+            record_files(con, done, run_id)
+        counts.add(IngestCounts(len(articles) + len(rejects), up.inserted, up.existing, up.duplicates,
+                                up.near_duplicates, Counter(r.reason.value for r in rejects)))
         if progress:
             progress.update(len(chunk))
         checkpoint(settings, "ingest")
@@ -165,10 +185,50 @@ def mark_near_duplicates(con: Any, articles: list[Article], threshold: float) ->
     return out
 
 
+def file_fingerprint(path: Path, params: Any) -> str:
+    """The file's bytes and the ingest settings that read them: the same pair reads the same."""
+    import hashlib
+
+    h = hashlib.sha256(repr(params).encode())
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
 def ingest_paths(db: Database, paths: Sequence[str | Path], settings: Settings, run_id: str,
                  progress: Progress | None = None) -> IngestCounts:
-    """Read files and directories and store what they hold."""
-    return ingest_items(db, read_inputs(paths, settings.ingest), settings, run_id, progress)
+    """Read files and directories and store what they hold; files read before are skipped."""
+    from ingest.article import build_article
+    from ingest.readers import iter_files, read_path
+    from ingest.sources import load_registry
+    from storage.files import known_fingerprints
+
+    registry = load_registry(settings.ingest.registry)
+    files = list(iter_files(paths))
+    prints = {str(f): file_fingerprint(f, settings.ingest) for f in files if isinstance(f, Path)}
+    known: set[str] = set()
+    if prints and db.exists():
+        with db.connect(read_only=not db.is_memory) as con:
+            known = known_fingerprints(con, list(prints.values()))
+    skipped = 0
+
+    def stream() -> Iterator[Article | Reject | FileDone]:
+        nonlocal skipped
+        for f in files:
+            if isinstance(f, Reject):
+                yield f
+                continue
+            if prints[str(f)] in known:
+                skipped += 1
+                continue
+            for draft in read_path(f, settings.ingest):
+                yield draft if isinstance(draft, Reject) else build_article(draft, registry)
+            yield FileDone(prints[str(f)], str(f), f.stat().st_size)
+
+    counts = ingest_items(db, stream(), settings, run_id, progress)
+    counts.unchanged_files = skipped
+    return counts
 
 
 @cache
@@ -220,6 +280,18 @@ def compute_window(db: Database, model_id: str, settings: Settings) -> tuple[Win
     stories = [replace(s, thread_id=threads.get(s.story_id)) for s in stories]
     texts, summaries, notes = summarize_stories(stories, by_id, vectors, settings.summary)
     return WindowResult(stories, texts, summaries, notes), [a.article_id for a in articles]
+
+
+def unclustered(db: Database) -> int:
+    """How many stored articles are in no story yet (e.g. ingested by a run that was killed)."""
+    with db.connect(read_only=not db.is_memory) as con:
+        return int(con.execute("""SELECT count(*) FROM articles a LEFT JOIN story_articles sa USING (article_id)
+                                  WHERE sa.story_id IS NULL""").fetchone()[0])
+
+
+def story_count(db: Database) -> int:
+    with db.connect(read_only=not db.is_memory) as con:
+        return int(con.execute("SELECT count(*) FROM stories").fetchone()[0])
 
 
 def rebuild_summaries(db: Database, model_id: str, settings: Settings, run_id: str) -> dict[str, int]:

@@ -63,6 +63,20 @@ def article_lemmas(article: StoredArticle, lead: int) -> tuple[str, ...]:
     return tuple(lemmas)
 
 
+def article_view(article: StoredArticle, lead: int) -> ArticleView:
+    """What clustering sees of an article: lemmas, title lemmas, head text, source and time."""
+    title = [s for s in article.sentences if s.role is Role.TITLE][:1]
+    rest = [s for s in article.sentences if s.role is not Role.TITLE][:lead]
+    return ArticleView(
+        article.article_id,
+        article_lemmas(article, lead),
+        article.published_at,
+        article.source,
+        title_lemmas=tuple(lem for s in title for lem in s.lemmas),
+        text=" ".join(s.text for s in title + rest),
+    )
+
+
 @dataclass(frozen=True)
 class WindowResult:
     """What one run decides for the window."""
@@ -83,7 +97,7 @@ def compute_stories(
     lead = params.lead_sentences
     av = {a.article_id: article_vector(a, vectors, lead) for a in articles}
     members = [Member(a.article_id, a.source, a.published_at, a.duplicate_of) for a in articles]
-    views = [ArticleView(a.article_id, article_lemmas(a, lead), a.published_at, a.source) for a in articles]
+    views = [article_view(a, lead) for a in articles]
     matrix = np.stack([av[a.article_id] for a in articles]) if articles else np.zeros((0, 1), np.float32)
     stories = build_stories(members, views, matrix, params, previous, taken)
     return stories, av

@@ -128,7 +128,8 @@ SCHEMA_V1 = [
     )""",
 ]
 
-# Version 2: what each source alone reported (summaries issue), and per-run story changes.
+# Version 2: what each source alone reported (summaries issue), per-run story changes, and
+# the input files already read (a rerun with nothing new skips them).
 SCHEMA_V2 = [
     """CREATE TABLE source_notes (
         story_id VARCHAR NOT NULL,
@@ -141,6 +142,13 @@ SCHEMA_V2 = [
         PRIMARY KEY (story_id, source, kind, rank)
     )""",
     """ALTER TABLE story_articles ADD COLUMN joined_run VARCHAR""",
+    """CREATE TABLE input_files (
+        fingerprint VARCHAR PRIMARY KEY,
+        path VARCHAR NOT NULL,
+        size BIGINT NOT NULL,
+        run_id VARCHAR,
+        ingested_at TIMESTAMPTZ NOT NULL
+    )""",
 ]
 
 # version -> statements that bring a database from version-1 to version.

@@ -18,4 +18,6 @@ def replace_threads(con: Any) -> int:
                   count(*), min(first_published), max(last_published)
            FROM stories WHERE thread_id IS NOT NULL GROUP BY thread_id"""
     )
-    return int(con.execute("SELECT count(*) FROM threads").fetchone()[0])
+    # fetchall, not fetchone: DuckDB 2 refuses the next register() (an Arrow insert in the
+    # same transaction) while a result is left unfinished.
+    return int(con.execute("SELECT count(*) FROM threads").fetchall()[0][0])

@@ -45,7 +45,11 @@ def test_same_inputs_twice_add_nothing(tmp_path) -> None:
     db = Database(str(tmp_path / "d.duckdb"))
     ingest(db, [SAMPLES])
     again = ingest(db, [SAMPLES])
-    assert again.ingested == 0 and again.existing == 52
+    assert again.ingested == 0 and again.unchanged_files == 3 and again.read == 0  # not even read again
+    copy = tmp_path / "copy.jsonl"
+    copy.write_bytes((SAMPLES / "agencies.jsonl").read_bytes() + b"\n")  # same records, other bytes
+    changed = ingest(db, [copy])
+    assert changed.ingested == 0 and changed.existing == 50
 
 
 def test_articles_command_lists_fields_and_sentence_roles(tmp_path, capsys) -> None:

@@ -33,8 +33,8 @@ def test_first_run_ingests_every_sample(demo_db) -> None:
 
 def test_second_run_adds_nothing_and_embeds_nothing(demo_db) -> None:
     _db, _first, second = demo_db
-    assert second["ingested"] == 0 and second["existing"] == 52
-    assert second["embedded"] == 0
+    assert second["ingested"] == 0 and second["unchanged_files"] == 3
+    assert second["embedded"] == 0 and second["nothing_new"]
     assert second["stories_new"] == 0 and second["stories_updated"] == 0
 
 
