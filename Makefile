@@ -50,7 +50,14 @@ test: $(MODEL) browser
 eval: $(MODEL)
 	$(BIN)/python -m benchmarks.eval --out benchmarks/eval.json
 
-bench: $(MODEL)
+BENCH_VENV := .bench-venv
+
+$(BENCH_VENV)/.installed: benchmarks/bertopic-requirements.txt
+	@test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install $(QUIET) -r benchmarks/bertopic-requirements.txt
+	@touch $@
+
+bench: $(MODEL) $(BENCH_VENV)/.installed
 	$(BIN)/python -m benchmarks.bench --out benchmarks/results.json
 
 fuzz: $(STAMP)
@@ -63,4 +70,4 @@ lock: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' > constraints.txt
 
 clean:
-	rm -rf $(VENV) data/models data/*.duckdb data/*.duckdb.wal data/report.html
+	rm -rf $(VENV) .bench-venv data/models data/*.duckdb data/*.duckdb.wal data/report.html

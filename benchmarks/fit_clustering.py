@@ -1,0 +1,226 @@
+"""Fit the same-story pair model on the dev sets, and say how much of it is overfit.
+
+Reads every NAME.items.jsonl / NAME.gold.jsonl pair in ../shared/eval at run time (never
+copied), ingests and embeds each like ``make eval`` does, builds the candidate pairs and
+their features with the pipeline's own code, labels each pair from the gold file, and
+fits a logistic regression. It prints:
+
+- the weights as Python, to paste into clustering/same_story.py;
+- pair-F1 and B-cubed F1 per set over a grid of thresholds, fitted on all dev sets
+  (in-sample) and leave-one-set-out (fitted on the other set only);
+- an ablation: each feature left out, refitted, scored at the default threshold.
+
+The sample corpus (data/samples) is scored but never fitted on. Run:
+``python -m benchmarks.fit_clustering [--cache /tmp/dastan-fit]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import tempfile
+import uuid
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from benchmarks.eval import dev_sets, sample_set
+from clustering.cluster import ClusterParams, PairTable, link, pair_table, same_story_probability
+from clustering.metrics import score_partition
+from clustering.pairs import FEATURES
+from clustering.same_story import SAME_STORY, PairModel
+
+THRESHOLDS = (0.1, 0.15, 0.2, 0.22, 0.25, 0.28, 0.3, 0.35, 0.4, 0.5)
+FIT_SETS = ("rss2020_dev", "stance_dev")
+
+
+@dataclass
+class LabelledSet:
+    """One set's articles as clustering sees them, and the gold event of each."""
+
+    name: str
+    ids: list[str]
+    table: PairTable
+    same: np.ndarray  # per candidate pair: gold says one event
+    gold: dict[str, str]
+
+
+def _load_articles(items: Path, cache: Path | None, name: str) -> tuple[list[Any], dict[str, np.ndarray]]:
+    """Ingest and embed ``items`` like the pipeline; return stored articles and sentence vectors."""
+    if cache is not None and (cache / f"{name}.pkl").exists():
+        with open(cache / f"{name}.pkl", "rb") as fh:
+            return pickle.load(fh)
+    from clustering.embed import encoder_id
+    from flows import stages
+    from flows.settings import load_settings
+    from flows.window import embedded_sentences
+    from ingest.models import content_hash
+    from storage import Database
+    from storage.articles import load_articles, window_article_ids
+    from storage.embeddings import cached_vectors
+
+    with tempfile.TemporaryDirectory(prefix="dastan-fit-") as tmp:
+        settings = replace(load_settings(), db=str(Path(tmp) / "fit.duckdb"))
+        db = Database(settings.db)
+        stages.ingest_paths(db, [items], settings, uuid.uuid4().hex[:12])
+        model_id = encoder_id(settings.embed)
+        for batch in stages.batched(stages.pending_texts(db, model_id, settings), 1024):
+            stages.store_vectors(db, [h for h, _ in batch], stages.embed_texts([t for _, t in batch], settings.embed),
+                                 model_id)
+        with db.connect(read_only=True) as con:
+            articles = load_articles(con, window_article_ids(con))
+            hashes = [content_hash(s.text) for a in articles for s in embedded_sentences(a, settings.summary)]
+            vectors = cached_vectors(con, hashes, model_id)
+    articles = [a for a in articles if any(content_hash(s.text) in vectors for s in a.sentences)]
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        with open(cache / f"{name}.pkl", "wb") as fh:
+            pickle.dump((articles, vectors), fh)
+    return articles, vectors
+
+
+def load_set(name: str, items: Path, gold_path: Path, params: ClusterParams, cache: Path | None) -> LabelledSet:
+    from flows.evaluate import read_gold
+    from flows.window import article_vector, article_view
+
+    articles, vectors = _load_articles(items, cache, name)
+    views = [article_view(a, params.lead_sentences) for a in articles]
+    matrix = np.stack([article_vector(a, vectors, params.lead_sentences) for a in articles])
+    table = pair_table(views, matrix, params)
+    gold = read_gold(gold_path)  # read only now: features never see it
+    ids = [a.display_id for a in articles]
+    events = [gold.get(i) for i in ids]
+    same = np.array([events[a] is not None and events[a] == events[b] for a, b in table.pairs.tolist()], bool)
+    return LabelledSet(name, ids, table, same, gold)
+
+
+def fit(sets: list[LabelledSet], drop: tuple[str, ...] = (), c: float = 1.0) -> PairModel:
+    """Logistic regression on standardized features, each set weighing the same; raw-scale weights."""
+    from sklearn.linear_model import LogisticRegression
+
+    keep = np.array([f not in drop for f in FEATURES])
+    x = np.concatenate([s.table.features for s in sets])[:, keep].astype(np.float64)
+    y = np.concatenate([s.same for s in sets])
+    w = np.concatenate([np.full(len(s.same), 1.0 / len(s.same)) for s in sets]) * len(y) / len(sets)
+    mean, std = x.mean(axis=0), x.std(axis=0)
+    std[std == 0] = 1.0
+    lr = LogisticRegression(C=c, max_iter=10000).fit((x - mean) / std, y, sample_weight=w)
+    coef = lr.coef_[0] / std
+    weights = np.zeros(len(FEATURES))
+    weights[keep] = coef
+    bias = float(lr.intercept_[0] - (coef * mean).sum())
+    return PairModel(tuple(round(float(v), 4) for v in weights), round(bias, 4))
+
+
+def refine(sets: list[LabelledSet], model: PairModel, params: ClusterParams, rounds: int = 4) -> PairModel:
+    """Coordinate search on the weights for the clustering itself: mean pair-F1 over ``sets``.
+
+    Log-loss over pairs is not what average link needs (a few large events carry most
+    same-event pairs), so each weight and the bias in turn are moved by +-25% or +-50% of
+    their size (at least 0.25, 0.5) while the mean pair-F1 at ``params.threshold`` rises.
+    Deterministic: a fixed order of coordinates and steps, no random restarts.
+    """
+
+    def objective(m: PairModel) -> float:
+        return float(np.mean([score(s, m, params)["pair_f1"] for s in sets]))
+
+    w = np.array([*model.weights, model.bias], dtype=np.float64)
+    best = objective(model)
+    for _ in range(rounds):
+        improved = False
+        for c in range(len(w)):
+            for step in (-0.5, -0.25, 0.25, 0.5):
+                trial = w.copy()
+                trial[c] += step * max(1.0, abs(w[c]) * 0.5)
+                value = objective(PairModel(tuple(trial[:-1]), float(trial[-1])))
+                if value > best + 1e-4:
+                    best, w, improved = value, trial, True
+        if not improved:
+            break
+    return PairModel(tuple(round(float(v), 4) for v in w[:-1]), round(float(w[-1]), 4))
+
+
+def score(s: LabelledSet, model: PairModel, params: ClusterParams) -> dict[str, float]:
+    prob = same_story_probability(s.table, params, model)
+    labels = link(s.table.pairs, prob, len(s.ids), params.threshold)
+    sc = score_partition({i: str(lab) for i, lab in zip(s.ids, labels.tolist(), strict=True)}, s.gold)
+    return {"pair_f1": sc.pair_f1, "bcubed_f1": sc.bcubed_f1, "pair_p": sc.pair_precision, "pair_r": sc.pair_recall}
+
+
+def grid(sets: list[LabelledSet], model: PairModel, params: ClusterParams, label: str) -> list[str]:
+    lines = [f"{label}: pair-F1 / B-cubed F1 by threshold"]
+    lines.append(f"  {'thr':>5} " + " ".join(f"{s.name:>20}" for s in sets))
+    for t in THRESHOLDS:
+        cells = [score(s, model, replace(params, threshold=t)) for s in sets]
+        lines.append(f"  {t:>5.2f} " + " ".join(f"{c['pair_f1']:>10.3f} {c['bcubed_f1']:>9.3f}" for c in cells))
+    return lines
+
+
+def train(sets: list[LabelledSet], params: ClusterParams, c: float, search: bool,
+          drop: tuple[str, ...] = ()) -> PairModel:
+    """The logistic fit, then (with ``search``) the coordinate search on clustering quality."""
+    model = fit(sets, drop=drop, c=c)
+    return refine(sets, model, params) if search else model
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.fit_clustering", description=__doc__)
+    parser.add_argument("--cache", type=Path, help="keep ingested sets here between runs (outside the repo)")
+    parser.add_argument("--c", type=float, default=0.1, help="inverse L2 strength of the logistic regression")
+    parser.add_argument("--search", action="store_true", help="refine the weights for pair-F1 (see refine)")
+    parser.add_argument("--ablation", action="store_true", help="refit without each feature in turn")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args(argv)
+    params = ClusterParams()
+    with tempfile.TemporaryDirectory() as tmp:
+        named = [("sample", *sample_set(Path(tmp))), *dev_sets()]
+        sets = [load_set(n, i, g, params, args.cache) for n, i, g in named]
+    by_name = {s.name: s for s in sets}
+    fit_on = [by_name[n] for n in FIT_SETS if n in by_name]
+    out: dict[str, Any] = {}
+    model = train(fit_on, params, args.c, args.search)
+    print("# fitted on", ", ".join(s.name for s in fit_on), f"(C={args.c}{', refined' if args.search else ''})")
+    print("SAME_STORY = PairModel(\n    weights=(")
+    for f, wgt in zip(FEATURES, model.weights, strict=True):
+        print(f"        {wgt},  # {f}")
+    print(f"    ),\n    bias={model.bias},\n)")
+    print()
+    for line in grid(sets, model, params, "in-sample (fitted on all dev sets)"):
+        print(line)
+    print()
+    for line in grid(sets, SAME_STORY, params, "the model in clustering/same_story.py"):
+        print(line)
+    out["in_sample"] = {s.name: score(s, model, params) for s in sets}
+    out["shipped"] = {s.name: score(s, SAME_STORY, params) for s in sets}
+    out["leave_one_set_out"] = {}
+    for held in fit_on:
+        others = [s for s in fit_on if s is not held]
+        if not others:
+            continue
+        loso = train(others, params, args.c, args.search)
+        scored = [held] + ([by_name["sample"]] if "sample" in by_name else [])
+        print()
+        for line in grid(scored, loso, params,
+                         f"leave-one-set-out: fitted on {', '.join(s.name for s in others)}, scored on {held.name}"):
+            print(line)
+        out["leave_one_set_out"][held.name] = score(held, loso, params)
+    if args.ablation:
+        print()
+        print(f"ablation at threshold {params.threshold}: pair-F1 / B-cubed F1, refitted without the feature")
+        print(f"  {'left out':<18} " + " ".join(f"{s.name:>20}" for s in sets))
+        out["ablation"] = {}
+        for drop in ("(none)", *FEATURES):
+            m = train(fit_on, params, args.c, args.search, drop=() if drop == "(none)" else (drop,))
+            cells = [score(s, m, params) for s in sets]
+            out["ablation"][drop] = {s.name: c for s, c in zip(sets, cells, strict=True)}
+            print(f"  {drop:<18} " + " ".join(f"{c['pair_f1']:>10.3f} {c['bcubed_f1']:>9.3f}" for c in cells))
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
