@@ -5,6 +5,7 @@ A text embedded once is never embedded again by the same model, across runs.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,11 +19,16 @@ def cached_vectors(con: Any, hashes: Sequence[str], model_id: str) -> dict[str, 
     """The cached vectors among ``hashes`` for ``model_id`` (float32 rows)."""
     if not hashes:
         return {}
-    table = con.sql(
-        """SELECT content_hash, vector FROM embeddings
-           WHERE model_id = ? AND content_hash IN (SELECT unnest(?))""",
-        params=[model_id, list(set(hashes))],
-    ).to_arrow_table()
+    # A DB-API result, not con.sql(): duckdb 2 refuses con.sql() while an earlier execute()
+    # on the connection is unfinished (even a fetchone() of a one-row result), and callers
+    # share connections. The extra copy it warns about costs milliseconds here.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        table = con.execute(
+            """SELECT content_hash, vector FROM embeddings
+               WHERE model_id = ? AND content_hash IN (SELECT unnest(?))""",
+            [model_id, list(set(hashes))],
+        ).to_arrow_table()
     if table.num_rows == 0:
         return {}
     keys = table.column("content_hash").to_pylist()
