@@ -11,10 +11,15 @@ class SummaryParams:
 
     sentences: int = 4
     diversity: float = 0.5  # MMR weight of redundancy against relevance
-    # Two picks closer than this say the same thing. e5 cosines of a sentence and its
-    # paraphrase from another agency are 0.93-0.97; different facts of one event 0.85-0.9.
+    # Two picks closer than this say the same thing. Measured on the sample corpus (272
+    # body sentences, e5-small): sentences of different stories reach 0.918 at the 99.9th
+    # percentile; sentences of one story from different sources have median 0.872 and 90th
+    # percentile 0.909, and the pairs above 0.93 are one fact told twice (the penalty «در
+    # دقیقه ۷۸» and «در دقیقه ۷۷», 0.968).
     max_similarity: float = 0.93
-    support_similarity: float = 0.9  # a sentence of another source this close supports it
+    # Another source's sentence this close backs a sentence up: the 90th percentile of
+    # same-story cross-source pairs (0.909), well above different stories' median (0.827).
+    support_similarity: float = 0.9
     support_bonus: float = 0.15  # relevance added per supporting source
     damping: float = 0.85  # LexRank's random-walk damping
     min_edge: float = 0.8  # cosines below this are no edge in the LexRank graph
