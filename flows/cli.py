@@ -353,7 +353,8 @@ def cmd_model_build(args: argparse.Namespace) -> int:
 
         shutil.rmtree(target)
     already = is_built(target)
-    path = ensure_default_model(params if isinstance(params, EmbedParams) else EmbedParams())
+    path = ensure_default_model(params if isinstance(params, EmbedParams) else EmbedParams(),
+                                say=lambda msg: print(f"  {msg}", file=sys.stderr, flush=True))
     print(f"{'already built' if already else 'built'}: {path}")
     choice = path / "dastan_backend.json"
     if choice.exists():
