@@ -1,10 +1,10 @@
 """Candidate pairs and their features: the evidence a same-story decision reads.
 
-Only candidate pairs are scored (each article's nearest neighbours by dense and by lexical
-cosine, found blockwise), so the cost follows the window times ``k``, never its square.
-Each pair gets a row of features; most are relative to the neighbourhood, because similar
-topics crowd together: a cosine of 0.9 means little in a cluster of COVID tallies and a
-lot for a lone report (the hubness correction of Conneau et al. 2018, "CSLS").
+Only candidate pairs are scored: each article's ``k`` nearest neighbours by dense and by
+lexical cosine, found blockwise, so the cost follows the window times ``k``, never its
+square. Several features are relative to the neighbourhood, because similar topics crowd
+together: an e5 cosine of 0.95 is ordinary among COVID tallies and telling for a lone
+report (the hubness correction of Conneau et al. 2018, "CSLS").
 """
 
 from __future__ import annotations
@@ -15,18 +15,18 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from clustering.mentions import Mentions
+
 FEATURES: tuple[str, ...] = (
-    "dense",  # e5 cosine
-    "lexical",  # TF-IDF cosine of lemmas (title counted twice)
-    "chars",  # TF-IDF cosine of character 3-5-grams of title and lead (spelling variants)
-    "dense_hub",  # dense cosine minus the mean of both ends' k-NN cosines (CSLS)
+    "chars",  # TF-IDF cosine of character 3-5-grams of title and lead: spelling variants
+    "dense_hub",  # dense cosine minus both ends' mean k-NN cosine (CSLS), in window spreads
     "lexical_hub",  # the same for the lexical view
-    "rank",  # 1 / (1 + best rank of each end among the other's neighbours), both views
-    "mutual",  # 1 when each is the other's nearest neighbour in some view
-    "rare",  # largest idf of a shared lemma, over the largest idf possible
-    "numbers_shared",  # numbers both mention
-    "numbers_conflict",  # numbers only one mentions, when both mention some
-    "same_source",  # both from one outlet (1), unknown sources count 0
+    "rare",  # the largest normalized idf among the lemmas both share
+    "numbers_conflict",  # both titles give figures and share none (two days' tallies)
+    "same_source",  # one outlet: it rarely reports one event twice (unknown sources: 0)
+    "date_shared",  # both name one Jalali date
+    "date_conflict",  # both name dates, none in common
+    "weekday_conflict",  # both name weekdays, none in common
 )
 
 
@@ -35,87 +35,161 @@ class Neighbours:
     """Each row's ``k`` nearest neighbours in one view, best first, with their scores."""
 
     index: np.ndarray  # (n, k) int64, -1 where a row has fewer than k others
-    score: np.ndarray  # (n, k) float32, -inf where index is -1
+    score: np.ndarray  # (n, k) float32, 0 where index is -1
+
+    @property
+    def k(self) -> int:
+        return int(self.index.shape[1])
+
+    def crowding(self) -> np.ndarray:
+        """Mean similarity of each row to its neighbours: how crowded its neighbourhood is."""
+        return self.score.mean(axis=1) if self.k else np.zeros(self.index.shape[0], np.float32)
+
+    def spread(self) -> float:
+        """Standard deviation of all neighbour similarities: the unit a view's closeness is read in.
+
+        Raw cosines depend on the encoder (e5 puts unrelated Persian news near 0.8, another
+        model near 0.2); measured in the window's own spread they do not.
+        """
+        found = self.score[self.index >= 0]
+        spread = float(found.std()) if found.size > 1 else 0.0
+        return spread if spread > 0 else 1.0
+
+
+_SAMPLED_COLUMNS = 2048  # columns read to bound each row's k-th best score (see _top_k)
+_QUERY_TERMS = 12  # a report's heaviest lemmas that look for lexical neighbours
+_RESCORED = 3  # lexical candidates per wanted neighbour that get an exact cosine
+_COMMON_SHARE, _COMMON_FLOOR = 0.02, 100  # lemmas in more reports than this do not look up
+
+
+def _top_k_entries(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, m: int, k: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of ``m``, the ``k`` best positive (col, val) entries, best first; ties by column."""
+    index = np.full((m, k), -1, np.int64)
+    score = np.zeros((m, k), np.float32)
+    ok = vals > 0
+    rows, cols, vals = rows[ok], cols[ok], vals[ok]
+    order = np.lexsort((cols, -vals, rows))
+    rows, cols, vals = rows[order], cols[order], vals[order]
+    rank = np.arange(len(rows)) - np.searchsorted(rows, rows)
+    keep = rank < k
+    index[rows[keep], rank[keep]] = cols[keep]
+    score[rows[keep], rank[keep]] = vals[keep]
+    return index, score
 
 
 def _top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Row-wise top-k (index, score), best first; ties break by column (deterministic)."""
-    k = min(k, scores.shape[1])
-    part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-    vals = np.take_along_axis(scores, part, axis=1)
-    order = np.lexsort((part, -vals), axis=1)
-    return np.take_along_axis(part, order, axis=1), np.take_along_axis(vals, order, axis=1)
+    """Row-wise top-k of a dense block, best first; ties break by column (deterministic).
+
+    A full sort or partition of every row costs most of the time at 50,000 articles, so
+    each row's k-th best score among a strided sample of columns is taken first: it can
+    only be lower than the row's true k-th best, so every true top-k entry clears it, and
+    only the few entries that do are sorted.
+    """
+    m, n = scores.shape
+    sample = scores[:, :: max(1, n // _SAMPLED_COLUMNS)]
+    kk = min(k, sample.shape[1])
+    cut = np.partition(sample, sample.shape[1] - kk, axis=1)[:, sample.shape[1] - kk]
+    rows, cols = np.nonzero(scores >= np.maximum(cut, np.float32(1e-6))[:, None])
+    return _top_k_entries(rows, cols, scores[rows, cols], m, k)
+
+
+def _query_terms(matrix: sp.csr_matrix, m: int) -> sp.csr_matrix:
+    """Each row reduced to its ``m`` heaviest lemmas among those not in everything.
+
+    The lookup cost is the length of the postings a query touches; a lemma in more than
+    2% of the window (at least 100 reports) names no happening and would touch them all.
+    """
+    coo = matrix.tocoo()
+    df = np.bincount(coo.col, minlength=matrix.shape[1])
+    common = df[coo.col] > max(_COMMON_FLOOR, _COMMON_SHARE * matrix.shape[0])
+    order = np.lexsort((coo.col, -coo.data, common, coo.row))
+    rows = coo.row[order]
+    keep = ((np.arange(len(rows)) - np.searchsorted(rows, rows)) < m) & ~common[order]
+    return sp.csr_matrix((coo.data[order][keep], (rows[keep], coo.col[order][keep])), shape=matrix.shape)
 
 
 def nearest_neighbours(
-    vectors: np.ndarray, lexical: sp.csr_matrix, k: int, block: int = 1024
+    vectors: np.ndarray, lexical: sp.csr_matrix, k: int, block: int = 512
 ) -> tuple[Neighbours, Neighbours]:
-    """The k nearest neighbours of every row by dense and by lexical cosine, blockwise."""
+    """The ``k`` nearest neighbours of every row by dense and by lexical cosine, blockwise.
+
+    A block of rows is compared with all rows at once (``block x n`` floats), so memory
+    stays bounded and no ``n x n`` matrix is ever held. Lexical neighbours are looked up
+    with each report's heaviest lemmas only (common words would make the sparse product
+    nearly dense), then the best few are rescored with the full cosine.
+    """
     n = vectors.shape[0]
     kk = max(0, min(k, n - 1))
-    views = [(np.full((n, kk), -1, np.int64), np.full((n, kk), -np.inf, np.float32)) for _ in range(2)]
-    lexical_t = lexical.T.tocsc()
+    dense_index, dense_score = np.full((n, kk), -1, np.int64), np.zeros((n, kk), np.float32)
+    lex_index, lex_score = np.full((n, kk), -1, np.int64), np.zeros((n, kk), np.float32)
+    if kk == 0:
+        return Neighbours(dense_index, dense_score), Neighbours(lex_index, lex_score)
+    queries = _query_terms(lexical, _QUERY_TERMS)
+    lexical_t = lexical.T.tocsr()
+
     for start in range(0, n, block):
         stop = min(start + block, n)
-        dense = vectors[start:stop] @ vectors.T
-        lex = (lexical[start:stop] @ lexical_t).toarray()
         rows = np.arange(stop - start)
-        for (index, score), block_scores in zip(views, (dense, lex), strict=True):
-            block_scores[rows, rows + start] = -np.inf
-            if kk:
-                idx, val = _top_k(block_scores, kk)
-                index[start:stop], score[start:stop] = idx, val
-    return tuple(Neighbours(i, s) for i, s in views)  # type: ignore[return-value]
+        dense = vectors[start:stop] @ vectors.T
+        dense[rows, rows + start] = -np.inf
+        dense_index[start:stop], dense_score[start:stop] = _top_k(dense, kk)
+        found = (queries[start:stop] @ lexical_t).toarray()
+        found[rows, rows + start] = -np.inf
+        cand, _ = _top_k(found, kk * _RESCORED)
+        r, c = np.nonzero(cand >= 0)
+        exact = rowwise_dot(lexical, r + start, cand[r, c])
+        lex_index[start:stop], lex_score[start:stop] = _top_k_entries(r, cand[r, c], exact, stop - start, kk)
+    return Neighbours(dense_index, dense_score), Neighbours(lex_index, lex_score)
 
 
 def candidate_pairs(views: Sequence[Neighbours]) -> np.ndarray:
-    """Unique (i, j), i < j, that are among each other's neighbours in any view."""
+    """Unique (i, j), i < j, where one is among the other's neighbours with some similarity."""
     found = []
     for nb in views:
-        rows = np.repeat(np.arange(nb.index.shape[0]), nb.index.shape[1])
+        rows = np.repeat(np.arange(nb.index.shape[0]), nb.k)
         cols = nb.index.ravel()
-        ok = (cols >= 0) & np.isfinite(nb.score.ravel()) & (nb.score.ravel() > 0)
+        ok = (cols >= 0) & (nb.score.ravel() > 0)
         found.append(np.stack([rows[ok], cols[ok]], axis=1))
-    if not found or sum(len(f) for f in found) == 0:
+    pairs = np.concatenate(found) if found else np.empty((0, 2), np.int64)
+    if len(pairs) == 0:
         return np.empty((0, 2), np.int64)
-    pairs = np.concatenate(found)
     pairs = np.stack([pairs.min(axis=1), pairs.max(axis=1)], axis=1)
     return np.unique(pairs[pairs[:, 0] != pairs[:, 1]], axis=0)
 
 
-def _rank_of(nb: Neighbours, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Position (0 = nearest) of j among i's neighbours; k when it is not among them."""
-    n, k = nb.index.shape
-    keys = np.arange(n)[:, None] * n + nb.index
-    keys = np.where(nb.index >= 0, keys, -1).ravel()
-    order = np.argsort(keys, kind="stable")
-    sorted_keys = keys[order]
-    wanted = i * n + j
-    pos = np.searchsorted(sorted_keys, wanted)
-    pos = np.clip(pos, 0, len(sorted_keys) - 1)
-    hit = sorted_keys[pos] == wanted
-    rank = np.full(len(i), k, np.int64)
-    rank[hit] = order[pos[hit]] % k
-    return rank
+def rowwise_dot(matrix: sp.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Dot products of rows ``i`` and ``j`` of a sparse matrix, pair by pair."""
+    return np.asarray(matrix[i].multiply(matrix[j]).sum(axis=1), dtype=np.float32).ravel()
 
 
-def _rowwise_dot(a: sp.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    return np.asarray(a[i].multiply(a[j]).sum(axis=1), dtype=np.float32).ravel()
+def _rare_shared(lexical: sp.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Largest idf among the lemmas both rows contain, over the largest idf possible.
+
+    A shared rare name (a person, a village, a satellite) tells more than many shared
+    common words; normalizing by ``log n`` keeps the scale of a 500- and a 50,000-article
+    window comparable.
+    """
+    n = lexical.shape[0]
+    present = lexical.copy()
+    present.data[:] = 1.0
+    df = np.bincount(present.indices, minlength=lexical.shape[1])
+    idf = (np.log(n / np.maximum(df, 1)) / np.log(max(n, 2))).astype(np.float32)
+    weighted = present @ sp.diags(idf)
+    return np.asarray(weighted[i].multiply(present[j]).max(axis=1).todense(), dtype=np.float32).ravel()
 
 
-def _hub(nb: Neighbours) -> np.ndarray:
-    """Mean similarity of each row to its neighbours: how crowded its neighbourhood is."""
-    s = np.where(np.isfinite(nb.score), nb.score, 0.0)
-    return (s.sum(axis=1) / max(1, nb.score.shape[1])).astype(np.float32)
-
-
-def _is_number(token: str) -> bool:
-    return token.isdigit()
-
-
-def number_sets(docs: Sequence[Sequence[str]]) -> list[frozenset[str]]:
-    """The numbers each document mentions (digit tokens; single digits are too common to tell)."""
-    return [frozenset(t for t in d if _is_number(t) and len(t) > 1) for d in docs]
+def _set_pairs(sets: Sequence[frozenset], i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(shared count, conflict flag) per pair: conflict when both are non-empty and disjoint."""
+    shared = np.zeros(len(i), np.float32)
+    conflict = np.zeros(len(i), np.float32)
+    for p, (a, b) in enumerate(zip(i.tolist(), j.tolist(), strict=True)):
+        sa, sb = sets[a], sets[b]
+        if sa and sb:
+            common = len(sa & sb)
+            shared[p] = common
+            conflict[p] = common == 0
+    return shared, conflict
 
 
 def pair_features(
@@ -124,65 +198,33 @@ def pair_features(
     lexical: sp.csr_matrix,
     chars: sp.csr_matrix,
     neighbours: tuple[Neighbours, Neighbours],
-    docs: Sequence[Sequence[str]],
+    mentions: Sequence[Mentions],
     sources: Sequence[str | None],
 ) -> np.ndarray:
     """(n_pairs, len(FEATURES)) float32 features of the candidate pairs, in FEATURES order."""
-    i, j = pairs[:, 0], pairs[:, 1]
     out = np.zeros((len(pairs), len(FEATURES)), np.float32)
     if len(pairs) == 0:
         return out
+    i, j = pairs[:, 0], pairs[:, 1]
     dense_nb, lex_nb = neighbours
     dense = np.einsum("ij,ij->i", vectors[i], vectors[j]).astype(np.float32)
-    lex = _rowwise_dot(lexical, i, j)
-    hub_d, hub_l = _hub(dense_nb), _hub(lex_nb)
-    k = max(1, dense_nb.index.shape[1])
-    rank = np.minimum.reduce([_rank_of(dense_nb, i, j), _rank_of(dense_nb, j, i),
-                              _rank_of(lex_nb, i, j), _rank_of(lex_nb, j, i)])
-    mutual = np.zeros(len(pairs), bool)
-    for nb in neighbours:
-        mutual |= (_rank_of(nb, i, j) == 0) & (_rank_of(nb, j, i) == 0)
-    idf = _idf(lexical, docs)
-    rare = _rare_shared(docs, idf, i, j)
-    numbers = number_sets(docs)
-    shared = np.array([len(numbers[a] & numbers[b]) for a, b in zip(i, j, strict=True)], np.float32)
-    conflict = np.array([len(numbers[a] ^ numbers[b]) if numbers[a] and numbers[b] else 0
-                         for a, b in zip(i, j, strict=True)], np.float32)
-    same = np.array([bool(sources[a]) and sources[a] == sources[b] for a, b in zip(i, j, strict=True)], np.float32)
+    lex = rowwise_dot(lexical, i, j)
+    crowd_d, crowd_l = dense_nb.crowding(), lex_nb.crowding()
+    _, numbers_conflict = _set_pairs([m.numbers for m in mentions], i, j)
+    date_shared, date_conflict = _set_pairs([m.dates for m in mentions], i, j)
+    _, weekday_conflict = _set_pairs([m.weekdays for m in mentions], i, j)
+    src = np.array([s or "" for s in sources], dtype=object)
     columns = {
-        "dense": dense,
-        "lexical": lex,
-        "chars": _rowwise_dot(chars, i, j),
-        "dense_hub": dense - (hub_d[i] + hub_d[j]) / 2,
-        "lexical_hub": lex - (hub_l[i] + hub_l[j]) / 2,
-        "rank": 1.0 / (1.0 + rank) * (rank < k),
-        "mutual": mutual.astype(np.float32),
-        "rare": rare,
-        "numbers_shared": np.log1p(shared),
-        "numbers_conflict": np.log1p(conflict),
-        "same_source": same,
+        "chars": rowwise_dot(chars, i, j),
+        "dense_hub": (dense - (crowd_d[i] + crowd_d[j]) / 2) / dense_nb.spread(),
+        "lexical_hub": lex - (crowd_l[i] + crowd_l[j]) / 2,
+        "rare": _rare_shared(lexical, i, j),
+        "numbers_conflict": numbers_conflict,
+        "same_source": (src[i] == src[j]) & (src[i] != ""),
+        "date_shared": date_shared > 0,
+        "date_conflict": date_conflict,
+        "weekday_conflict": weekday_conflict,
     }
     for c, name in enumerate(FEATURES):
         out[:, c] = columns[name]
-    return out
-
-
-def _idf(lexical: sp.csr_matrix, docs: Sequence[Sequence[str]]) -> dict[str, float]:
-    """Normalized idf of each lemma: log(n / df) / log(n), 1 for a lemma in one document."""
-    n = len(docs)
-    df: dict[str, int] = {}
-    for d in docs:
-        for t in set(d):
-            df[t] = df.get(t, 0) + 1
-    scale = np.log(max(n, 2))
-    return {t: float(np.log(n / c) / scale) for t, c in df.items()}
-
-
-def _rare_shared(docs: Sequence[Sequence[str]], idf: dict[str, float], i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    sets = [set(d) for d in docs]
-    out = np.zeros(len(i), np.float32)
-    for p, (a, b) in enumerate(zip(i.tolist(), j.tolist(), strict=True)):
-        common = sets[a] & sets[b]
-        if common:
-            out[p] = max(idf[t] for t in common)
     return out

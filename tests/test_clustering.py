@@ -1,4 +1,4 @@
-"""Clustering mechanics: sparse average link, stable ids, metrics, threads, time."""
+"""Clustering mechanics: sparse average link, pair evidence, stable ids, metrics, threads, time."""
 
 from __future__ import annotations
 
@@ -8,10 +8,21 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from clustering.cluster import ArticleView, ClusterParams, cluster_articles, time_factor
+from clustering.cluster import (
+    ArticleView,
+    ClusterParams,
+    cluster_articles,
+    pair_table,
+    same_story_probability,
+    time_factor,
+)
 from clustering.ids import assign_story_ids
+from clustering.lexical import char_tfidf, tfidf_matrix
 from clustering.linkage import average_link
+from clustering.mentions import dates, weekdays
 from clustering.metrics import score_partition
+from clustering.pairs import FEATURES, nearest_neighbours
+from clustering.same_story import SAME_STORY, PairModel, time_evidence
 
 
 def partition(labels) -> set[frozenset[int]]:
@@ -93,3 +104,135 @@ def test_bcubed_and_pairwise_scores_on_a_known_case() -> None:
     assert s.orphan_rate == 0.0
     alone = score_partition({"1": "a", "2": "b", "3": "c", "4": "d"}, gold)
     assert alone.pair_f1 == 0.0 and alone.orphan_rate == 1.0
+
+
+# --- same-story pairs: candidates, features, the learned decision, time ---------------------
+
+FILLER = [
+    "افتتاح نمایشگاه کتاب تهران با حضور ناشران خارجی",
+    "تیم ملی والیبال در لیگ ملت‌ها برزیل را شکست داد",
+    "قیمت دلار در بازار آزاد کاهش یافت",
+    "بارش برف راه ارتباطی روستاهای اردبیل را بست",
+    "وزیر آموزش و پرورش از استخدام معلمان جدید خبر داد",
+    "کنسرت ارکستر سمفونیک در تالار وحدت برگزار شد",
+    "رشد صادرات غیرنفتی در شش ماه نخست سال",
+    "آغاز ثبت‌نام وام ازدواج در بانک‌های عامل",
+]
+
+
+def spread_over_a_week(t0: datetime, count: int) -> list[datetime | None]:
+    """Unrelated reports come at all hours of the window, not all at once."""
+    return [t0 + timedelta(hours=17 * i + 5) for i in range(count)]
+
+
+def views_of(texts: list[str], times: list[datetime | None] | None = None,
+             sources: list[str | None] | None = None) -> list[ArticleView]:
+    times = times or [None] * len(texts)
+    sources = sources or [None] * len(texts)
+    return [ArticleView(str(i), tuple(t.split()), when, src, title_lemmas=tuple(t.split()), text=t)
+            for i, (t, when, src) in enumerate(zip(texts, times, sources, strict=True))]
+
+
+def test_nearest_neighbours_equal_brute_force_beyond_the_sampled_columns() -> None:
+    # 3,000 rows: more than the 2,048 sampled columns, so the cut-off shortcut is exercised
+    rng = np.random.default_rng(7)
+    n, k = 3000, 5
+    vectors = rng.normal(size=(n, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    docs = [tuple(f"w{w}" for w in rng.choice(4000, size=6, replace=False)) for _ in range(n)]
+    lexical = tfidf_matrix(docs)
+    dense_nb, lex_nb = nearest_neighbours(vectors, lexical, k)
+    full = vectors @ vectors.T
+    np.fill_diagonal(full, -np.inf)
+    assert np.array_equal(np.sort(dense_nb.index, axis=1), np.sort(np.argsort(-full, axis=1)[:, :k], axis=1))
+    exact = (lexical @ lexical.T).toarray()
+    np.fill_diagonal(exact, 0)
+    for row in rng.choice(n, 50, replace=False):  # lexical: the found scores are the true best ones
+        best = np.sort(exact[row])[::-1][:k]
+        assert np.allclose(lex_nb.score[row][: (best > 0).sum()], best[best > 0], atol=1e-6)
+
+
+def test_character_grams_see_one_name_through_zwnj_spellings() -> None:
+    texts = ["نت‌فلیکس آثار کیارستمی را اکران می‌کند", "نتفلیکس آثار کیارستمی را اکران میکند", "بارش برف در اردبیل"]
+    sims = (char_tfidf(texts) @ char_tfidf(texts).T).toarray()
+    lemma_sims = (tfidf_matrix([t.split() for t in texts]) @ tfidf_matrix([t.split() for t in texts]).T).toarray()
+    assert sims[0, 1] > 0.95 and sims[0, 2] < 0.1
+    assert lemma_sims[0, 1] < 0.8  # word tokens miss what the grams see
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("روز دوشنبه اول اردیبهشت برای نخستین بار", {(2, 1)}),
+    ("چهارشنبه ۳ اردیبهشت توسط سپاه", {(2, 3)}),
+    ("امروز سه‌شنبه دوم اردیبهشت‌ماه", {(2, 2)}),  # «ماه» joined by ZWNJ
+    ("سه شنبه بیست و هفتم فروردین", {(1, 27)}),  # a compound ordinal
+    ("در مدار ۴۲۵ کیلومتری زمین", set()),  # a figure, not a date
+])
+def test_jalali_dates_are_read_from_digits_and_ordinals(text: str, expected: set) -> None:
+    assert dates(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("امروز سه‌شنبه", {"سهشنبه"}),
+    ("امروز سه شنبه", {"سهشنبه"}),  # a space instead of ZWNJ is the same day
+    ("امام جمعه ایرانشهر", set()),  # Friday prayers' imam, not a day
+    ("روز جمعه و شنبه", {"جمعه", "شنبه"}),
+])
+def test_weekdays_join_their_compound_spellings(text: str, expected: set) -> None:
+    assert weekdays(text) == expected
+
+
+def test_the_next_days_figures_are_a_new_story(fake_encoder) -> None:
+    # DESIGN.md: two days' casualty figures are two stories, though most words agree
+    # (the wording of each day's reports, as in data/samples: the day-2 reports lead with the death)
+    day1 = ["شمار مصدومان زلزله کوهبنان به ۲۷ نفر رسید", "۲۷ مصدوم در زلزله کوهبنان کرمان"]
+    day2 = ["یک زن ۷۸ ساله مصدوم زلزله کوهبنان جان باخت؛ ۴۱ مصدوم",
+            "جان باختن نخستین قربانی زلزله؛ مصدومان ۴۱ نفر شدند"]
+    t0 = datetime(2025, 11, 19, 6, tzinfo=UTC)
+    texts = day1 + day2 + FILLER
+    times = [t0, t0 + timedelta(hours=2), t0 + timedelta(hours=28), t0 + timedelta(hours=30)]  # as in the sample
+    times += spread_over_a_week(t0, len(FILLER))
+    labels = cluster_articles(views_of(texts, times), fake_encoder.encode(texts), ClusterParams())
+    assert labels[0] == labels[1] and labels[2] == labels[3]
+    assert labels[0] != labels[2]
+
+
+def test_reports_hours_apart_join_and_days_apart_do_not(fake_encoder) -> None:
+    texts = ["سخنگوی وزارت خارجه در نشست خبری به قطعنامه شورای حکام پاسخ داد",
+             "پاسخ سخنگوی وزارت خارجه به قطعنامه شورای حکام در نشست خبری",
+             "سخنگوی وزارت خارجه در نشست خبری هفتگی از قطعنامه شورای حکام گفت", *FILLER]
+    t0 = datetime(2025, 11, 20, 8, tzinfo=UTC)
+    for later, together in ((timedelta(hours=3), True), (timedelta(days=3), False)):
+        times = [t0, t0 + timedelta(hours=1), t0 + later, *spread_over_a_week(t0, len(FILLER))]
+        labels = cluster_articles(views_of(texts, times), fake_encoder.encode(texts), ClusterParams())
+        assert labels[0] == labels[1]
+        assert bool(labels[2] == labels[0]) is together
+
+
+def test_time_evidence_favours_hours_and_counts_against_days() -> None:
+    llr = time_evidence(np.array([1.0, 20.0, 48.0]), scale_hours=6.0, window_hours=168.0)
+    assert llr[0] > 2 and abs(llr[1]) < 0.5 and llr[2] < -4
+
+
+def test_one_outlet_twice_needs_more_evidence_than_two_outlets(fake_encoder) -> None:
+    texts = ["دیدار وزیر خارجه با نخست‌وزیر عراق در بغداد", "دیدار وزیر خارجه با نخست‌وزیر عراق در بغداد امروز", *FILLER]
+    vectors = fake_encoder.encode(texts)
+    params = ClusterParams()
+    two = same_story_probability(pair_table(views_of(texts, sources=["irna", "isna"] + [None] * 8), vectors, params),
+                                 params)
+    one = same_story_probability(pair_table(views_of(texts, sources=["irna", "irna"] + [None] * 8), vectors, params),
+                                 params)
+    assert one[0] < two[0]
+
+
+def test_clustering_is_deterministic(fake_encoder) -> None:
+    texts = FILLER * 3
+    views, vectors = views_of(texts), fake_encoder.encode(texts)
+    first = cluster_articles(views, vectors, ClusterParams())
+    assert np.array_equal(first, cluster_articles(views, vectors, ClusterParams()))
+    assert partition(first) == {frozenset({i, i + 8, i + 16}) for i in range(8)}  # copies go together
+
+
+def test_a_pair_model_needs_one_weight_per_feature() -> None:
+    with pytest.raises(ValueError, match="weights"):
+        PairModel(weights=(1.0,), bias=0.0)
+    assert len(SAME_STORY.weights) == len(FEATURES)

@@ -1,0 +1,67 @@
+"""What a report says about when and how many: figures in its title, Jalali dates and weekdays.
+
+Reports of one happening repeat its figures and its day; two days of official figures, or
+two daily price posts, differ in exactly these (DESIGN.md: "two days' casualty figures are
+two stories"). The text is read after ingestion's normalization (Persian digits, ZWNJ kept).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
+           "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند")
+_UNITS = {"یکم": 1, "اول": 1, "دوم": 2, "سوم": 3, "چهارم": 4, "پنجم": 5,
+          "ششم": 6, "هفتم": 7, "هشتم": 8, "نهم": 9}
+_ORDINALS = {**_UNITS, "دهم": 10, "یازدهم": 11, "دوازدهم": 12, "سیزدهم": 13, "چهاردهم": 14,
+             "پانزدهم": 15, "شانزدهم": 16, "هفدهم": 17, "هجدهم": 18, "هیجدهم": 18, "نوزدهم": 19,
+             "بیستم": 20, "سیام": 30, "سی ام": 30}
+_ORDINALS.update({f"بیست و {w}": 20 + n for w, n in _UNITS.items() if w != "اول"})
+_ORDINALS["سی و یکم"] = 31
+_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
+_ORDINAL_RE = "|".join(sorted(map(re.escape, _ORDINALS), key=len, reverse=True))
+_WEEKDAY = re.compile(r"(?<![\u0600-\u06FF])((?:یک|دو|سه|چهار|پنج)\s?)?(شنبه|جمعه)(?![\u0600-\u06FF])")
+# «جمعه» also names Friday prayers and their imams, which say nothing about the day
+_NOT_A_DAY = re.compile(r"(?:نماز|امام|ائمه|امامان)\s*$")
+_DATE = re.compile(r"(?<!\S)([0-9۰-۹]{1,2}|" + _ORDINAL_RE + r")\s+(" + "|".join(_MONTHS) + r")(?:ماه)?(?!\S)")
+
+
+@dataclass(frozen=True)
+class Mentions:
+    """The figures and days one report names."""
+
+    numbers: frozenset[str] = frozenset()  # figures of two or more digits in the title
+    dates: frozenset[tuple[int, int]] = frozenset()  # (Jalali month 1-12, day)
+    weekdays: frozenset[str] = frozenset()
+
+
+def numbers(tokens: tuple[str, ...] | list[str]) -> frozenset[str]:
+    """Figures among tokens; one-digit ones (۵ ٫ ۶, «۲ میلیون») are too common to tell events apart."""
+    return frozenset(t.translate(_DIGITS) for t in tokens if t.isdigit() and len(t) > 1)
+
+
+def dates(text: str) -> frozenset[tuple[int, int]]:
+    """Jalali day-and-month mentions: «۳ اردیبهشت», «سوم اردیبهشت‌ماه»."""
+    out = set()
+    for m in _DATE.finditer(text.replace("\u200c", "")):
+        day = _ORDINALS.get(m.group(1)) or int(m.group(1).translate(_DIGITS))
+        if 1 <= day <= 31:
+            out.add((_MONTHS.index(m.group(2)) + 1, day))
+    return frozenset(out)
+
+
+def weekdays(text: str) -> frozenset[str]:
+    """Weekday names, compounds joined: «سه‌شنبه», «سه شنبه» and «سهشنبه» are one day."""
+    flat = text.replace("\u200c", "")
+    out = set()
+    for m in _WEEKDAY.finditer(flat):
+        if m.group(2) == "جمعه" and _NOT_A_DAY.search(flat[max(0, m.start() - 12) : m.start()]):
+            continue
+        out.add((m.group(1) or "").strip() + m.group(2))
+    return frozenset(out)
+
+
+def mentions(title_tokens: tuple[str, ...], text: str) -> Mentions:
+    """Figures of the title (the lead repeats background figures); dates and weekdays of the text."""
+    return Mentions(numbers(title_tokens), dates(text), weekdays(text))
