@@ -27,6 +27,18 @@ _NOT_A_DAY = re.compile(r"(?:نماز|امام|ائمه|امامان)\s*$")
 _DATE = re.compile(r"(?<!\S)([0-9۰-۹]{1,2}|" + _ORDINAL_RE + r")\s+(" + "|".join(_MONTHS) + r")(?:ماه)?(?!\S)")
 
 
+# Python's weekday numbers (Monday 0) of the Persian week, which starts on Saturday.
+WEEKDAY_NUMBER = {"شنبه": 5, "یکشنبه": 6, "دوشنبه": 0, "سهشنبه": 1, "چهارشنبه": 2, "پنجشنبه": 3, "جمعه": 4}
+# «امروز (یکشنبه)», «امروز یکشنبه»: the day a report was written, when it gives no date.
+_TODAY = re.compile(r"(?<![\u0600-\u06FF])امروز\s*\(?\s*((?:یک|دو|سه|چهار|پنج)?\s?(?:شنبه|جمعه))(?![\u0600-\u06FF])")
+
+
+def today(text: str) -> int | None:
+    """The weekday a report calls today («امروز (یکشنبه)»), as Python's weekday number."""
+    m = _TODAY.search(text.replace("\u200c", ""))
+    return WEEKDAY_NUMBER.get(m.group(1).replace(" ", "")) if m else None
+
+
 @dataclass(frozen=True)
 class Mentions:
     """The figures and days one report names."""

@@ -236,3 +236,26 @@ def test_a_pair_model_needs_one_weight_per_feature() -> None:
     with pytest.raises(ValueError, match="weights"):
         PairModel(weights=(1.0,), bias=0.0)
     assert len(SAME_STORY.weights) == len(FEATURES)
+
+
+def test_undated_report_gets_its_day_from_today_in_its_text() -> None:
+    from clustering.mentions import today
+
+    assert today("به گزارش برنا، «لوید آستین» امروز (یکشنبه) وارد شد") == 6  # Sunday
+    assert today("امروز سه‌شنبه اعلام شد") == 1
+    assert today("امروز اعلام شد") is None  # no weekday: nothing to go on
+
+
+def test_reports_written_days_apart_are_kept_apart_even_without_dates(fake_encoder) -> None:
+    from clustering.cluster import pair_table
+
+    text = "دیدار وزیر دفاع آمریکا با همتای اسرائیلی درباره همکاری دفاعی دو طرف"
+    friday = datetime(2021, 6, 4, 5, 0, tzinfo=UTC)
+    views = [ArticleView("a", tuple(text.split()), friday, "isna", text=text),
+             ArticleView("b", tuple(text.split()), None, "borna", text=text + " امروز (یکشنبه)")]
+    vectors = fake_encoder.encode([text, text])
+    table = pair_table(views, vectors, ClusterParams())
+    assert table.gap_hours.tolist() == [48.0]  # Friday to Sunday
+    assert len(set(cluster_articles(views, vectors, ClusterParams()).tolist())) == 2
+    same_day = [views[0], ArticleView("b", tuple(text.split()), None, "borna", text=text + " امروز (جمعه)")]
+    assert len(set(cluster_articles(same_day, vectors, ClusterParams()).tolist())) == 1
