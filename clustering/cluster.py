@@ -28,7 +28,6 @@ from clustering.mentions import mentions, today
 from clustering.pairs import candidate_pairs, nearest_neighbours, pair_features
 from clustering.same_story import SAME_STORY, PairModel, time_evidence
 
-
 TEHRAN = ZoneInfo("Asia/Tehran")
 
 

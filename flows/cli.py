@@ -84,12 +84,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.report is not None:
         overrides["flow.report"] = args.report
     settings = _settings(args, **overrides)
+    if args.no_wait:
+        _fail_if_locked(settings.db)
     counts = run_local(settings, args.paths)
     print(_summary_line(counts))
     print(f"database: {Path(settings.db).resolve()}")
     if counts.get("report"):
         print(f"report: {counts['report']}")
     return 0
+
+
+def _fail_if_locked(db_path: str) -> None:
+    """--no-wait: refuse before the flow starts, so the message comes alone. Raised inside
+    the flow, Prefect logged its traceback first (found by tests/test_concurrency.py); the
+    run lock still guards the moment between this check and the run."""
+    from storage import Database
+    from storage.db import DatabaseBusy, describe_holder, lock_is_free
+
+    db = Database(db_path)
+    if not lock_is_free(db):
+        raise DatabaseBusy(f"another run is writing {db.path}: {describe_holder(db.lock_path)}")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

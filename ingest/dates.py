@@ -284,8 +284,13 @@ def _to_match(text: str, found: re.Match[str]) -> DateMatch | None:
     clock = _matched_time(g)
     # A local time Tehran skipped or repeated at a DST change resolves with fold=0 (PEP 495).
     local = datetime.combine(day, clock or time(0), tzinfo=_matched_zone(g))
+    when = local.astimezone(UTC)
+    if when.year not in _PLAUSIBLE_YEARS:
+        # the bounds hold for the UTC time too: «1900-01-01» in Tehran is 1899 in UTC
+        # (found by tests/test_properties.py)
+        return None
     start, end = found.span()
-    return DateMatch(start, end, local.astimezone(UTC), clock is not None, text[start:end])
+    return DateMatch(start, end, when, clock is not None, text[start:end])
 
 
 def _matches(text: str) -> Iterator[DateMatch]:

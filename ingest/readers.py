@@ -8,6 +8,7 @@ memory follows the largest record, not the input.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import json
@@ -24,6 +25,10 @@ SUPPORTED = {".txt": "text", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "js
              ".csv": "csv", ".html": "html", ".htm": "html"}
 _SNIFF_BYTES = 8192
 _MIN_DECODED_SHARE = 0.3  # a Windows-1256 decode must look like Arabic-script text
+# Valid non-ASCII characters per invalid sequence above which bytes are damaged UTF-8. Real
+# Windows-1256 Persian has fewer valid sequences than invalid ones (a letter byte is rarely
+# followed by a continuation byte), so 4 leaves a wide margin on either side.
+_UTF8_GOOD_PER_BAD = 4
 
 
 class DecodeError(Exception):
@@ -57,6 +62,12 @@ def decode_bytes(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
         utf8_error = err
+    _check_damaged_utf8(data, utf8_error)
+    if utf8_error.reason == "unexpected end of data":
+        # UTF-8 cut inside its last character (a truncated download or copy): the text
+        # before the cut is whole. Decoding it as Windows-1256 would store mojibake.
+        with contextlib.suppress(UnicodeDecodeError):
+            return data[: utf8_error.start].decode("utf-8")
     try:
         text = data.decode("cp1256")
     except UnicodeDecodeError as err:
@@ -69,6 +80,26 @@ def decode_bytes(data: bytes) -> str:
             f"not UTF-8 ({utf8_error.reason} at byte {utf8_error.start}) and not Persian in Windows-1256",
         )
     return text
+
+
+def _check_damaged_utf8(data: bytes, err: UnicodeDecodeError) -> None:
+    """Refuse UTF-8 text with a few invalid bytes in it, which is not Windows-1256.
+
+    Persian in Windows-1256 read as UTF-8 is almost all invalid sequences; UTF-8 with a
+    damaged byte or a truncated end is almost all valid ones. Decoded as Windows-1256, the
+    latter becomes Arabic-script mojibake («ط²ظ„ط²ظ„ظ‡») that passes every later check
+    (found by tests/test_hostile.py with truncated UTF-8).
+    """
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 0x7F) - bad
+    if err.reason == "unexpected end of data" and bad == 1:
+        return  # only the end is cut: the caller keeps the text before the cut
+    if good > _UTF8_GOOD_PER_BAD * bad:
+        raise DecodeError(
+            RejectReason.UNDECODABLE,
+            f"damaged UTF-8: {bad} invalid byte sequence(s), the first at byte {err.start}",
+        )
 
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | Reject]:
@@ -103,6 +134,12 @@ def read_path(path: Path, params: IngestParams) -> Iterator[Draft | Reject]:
         return
     if size > params.max_file_bytes:
         yield Reject(ref, RejectReason.TOO_LARGE, f"{size} bytes, above the limit of {params.max_file_bytes}")
+        return
+    if kind == "text" and size > params.max_record_bytes:
+        # A saved page is one article, so it is bounded like one record: 18 MB of text on
+        # one line took 90 s and more than 3 GB to ingest (found by tests/test_hostile.py).
+        yield Reject(ref, RejectReason.TOO_LARGE,
+                     f"{size} bytes: a saved page is one article, at most {params.max_record_bytes} bytes")
         return
     try:
         text = decode_bytes(path.read_bytes())
@@ -140,6 +177,8 @@ def _read_json_document(text: str, ref: str, params: IngestParams) -> Iterator[D
     else:
         yield Reject(ref, RejectReason.MALFORMED, "JSON is neither an object nor a list of objects")
         return
+    if not records:
+        yield Reject(ref, RejectReason.NO_TEXT, "no records: the JSON list is empty", text[:200])
     for n, record in enumerate(records, 1):
         yield record_to_draft(record, f"{ref}#{n}", params)
 
@@ -158,15 +197,21 @@ def _read_records(path: Path, kind: str, params: IngestParams) -> Iterator[Draft
             return
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             # UTF-16 has no line-by-line byte framing; such files are small exports.
-            lines: Iterable[bytes] = [
-                ln.encode("utf-8") for ln in fh.read(params.max_file_bytes + 1).decode("utf-16").splitlines()
-            ]
+            try:
+                lines: Iterable[bytes] = [
+                    ln.encode("utf-8") for ln in fh.read(params.max_file_bytes + 1).decode("utf-16").splitlines()
+                ]
+            except UnicodeDecodeError as err:
+                yield Reject(ref, RejectReason.UNDECODABLE, f"bad utf-16: {err.reason}", head[:120].hex())
+                return
         else:
             lines = _bounded_lines(fh, params.max_record_bytes)
-        if kind == "jsonl":
-            yield from _jsonl(lines, ref, params)
-        else:
-            yield from _csv(lines, ref, params)
+        found = False
+        for item in _jsonl(lines, ref, params) if kind == "jsonl" else _csv(lines, ref, params):
+            found = True
+            yield item
+        if not found:  # a BOM alone, blank lines, a CSV header alone (found by tests/test_fuzz.py)
+            yield Reject(ref, RejectReason.EMPTY, "the file holds no records", head[:120].decode("utf-8", "replace"))
 
 
 def _bounded_lines(fh: io.BufferedReader, limit: int) -> Iterator[bytes]:
@@ -212,13 +257,26 @@ def _jsonl(lines: Iterable[bytes], ref: str, params: IngestParams) -> Iterator[D
 
 
 def _csv(lines: Iterable[bytes], ref: str, params: IngestParams) -> Iterator[Draft | Reject]:
-    decoded = (t for t in (_decode_line(raw, ref, params) for raw in lines) if isinstance(t, str))
+    # A line that cannot be decoded (too long, not text) is a reject, not a silent gap; blank
+    # lines are just blank. Found by tests/test_fuzz.py, as was a CSV file without records.
+    problems: list[Reject] = []
+
+    def decoded() -> Iterator[str]:
+        for n, raw in enumerate(lines, 1):
+            if raw.strip():
+                text = _decode_line(raw, f"{ref}:{n}", params)
+                if isinstance(text, Reject):
+                    problems.append(text)
+                else:
+                    yield text
+
     try:
-        reader = csv.DictReader(decoded)
+        reader = csv.DictReader(decoded())
         for n, row in enumerate(reader, 2):
             yield record_to_draft(row, f"{ref}:{n}", params)
     except csv.Error as err:
         yield Reject(ref, RejectReason.MALFORMED, f"CSV error: {err}")
+    yield from problems
 
 
 def _short(err: BaseException) -> str:

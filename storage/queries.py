@@ -208,15 +208,20 @@ def run_sql(con: Any, sql: str, limit: int | None = None) -> tuple[list[str], li
 
     from storage.db import ReadOnlyViolation
 
+    # A read-only database still lets COPY ... TO write any file, and read_text read one
+    # (found by tests/test_output_safety.py): a query gets the database and nothing else.
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
     try:
         cur = con.execute(sql)
         columns = [d[0] for d in cur.description] if cur.description else []
         rows = cur.fetchmany(limit) if limit is not None else cur.fetchall()
     except duckdb.Error as err:
-        if "read-only" in str(err) or "read only" in str(err):
+        message = str(err)
+        if "read-only" in message or "read only" in message or "disabled by configuration" in message:
             raise ReadOnlyViolation(
                 "dastan sql opens the database read-only: it answers queries but never changes data "
-                f"({str(err).splitlines()[0]})"
+                f"or touches files ({message.splitlines()[0]})"
             ) from err
         raise SqlError(str(err).splitlines()[0]) from err
     return columns, rows
