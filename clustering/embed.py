@@ -35,6 +35,9 @@ class EmbedParams:
     backend: str = "auto"  # auto: what the build probe chose; or torch-fp32, torch-bf16
     batch_size: int = 32
     max_seq_length: int = 256  # tokens; news sentences are ~40, titles fewer
+    # e5's prompt for the texts dastan embeds. Its authors use "query: " on both sides of a
+    # symmetric comparison (similarity, paraphrase), which is what stories and summaries are.
+    prompt: str = "query"
     allow_download: bool = False  # a hub id is fetched only when a person allowed it
 
 
@@ -113,7 +116,7 @@ class SentenceTransformerEncoder:
         self._prompts = {k: v for k, v in prompts.items() if k in ("passage", "query")}
         self.dim = int(self._model.get_embedding_dimension() or 0)
         name = _model_name(source)
-        self.model_id = f"{name}/{backend}"
+        self.model_id = f"{name}/{backend}/{params.prompt}"
         self.backend = backend
 
     def encode(self, texts: Sequence[str], kind: str = "passage") -> np.ndarray:
@@ -159,7 +162,7 @@ def encoder_id(params: EmbedParams) -> str:
     fourth decimal, and a run must never mix the two in one comparison.
     """
     source = resolve_model(params)
-    return f"{_model_name(source)}/{_backend(source, params)}"
+    return f"{_model_name(source)}/{_backend(source, params)}/{params.prompt}"
 
 
 def load_encoder(params: EmbedParams) -> SentenceTransformerEncoder:

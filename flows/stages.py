@@ -250,7 +250,7 @@ def pending_texts(db: Database, model_id: str, settings: Settings) -> list[tuple
 
 def embed_texts(texts: Sequence[str], params: EmbedParams) -> np.ndarray:
     """Vectors of a batch of texts (a Prefect task runs this on a worker)."""
-    return cached_encoder(params).encode(list(texts), kind="passage")
+    return cached_encoder(params).encode(list(texts), kind=params.prompt)
 
 
 def store_vectors(db: Database, hashes: Sequence[str], vectors: np.ndarray, model_id: str) -> None:

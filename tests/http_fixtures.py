@@ -13,6 +13,8 @@ Routes (all under one server):
   /evil/private.xml   302 to the cloud metadata address 169.254.169.254
   /bomb/rss.xml       "billion laughs" entity expansion
   /xxe/rss.xml        an external entity reading /etc/passwd
+  /soak/rss.xml       RSS of ``state.soak_items``; 500 while ``state.soak_fail`` counts down
+                      (benchmarks/soak.py: a wire feed that goes down for a while)
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from xml.sax.saxutils import escape
 
 PAGE = """<!DOCTYPE html><html lang="fa" dir="rtl"><head><meta charset="utf-8">
 <title>{title} - خبرگزاری ایسنا</title>
@@ -87,6 +91,19 @@ class FixtureServer:
         self.hits: Counter[str] = Counter()
         self.base = ""
         self.big_bytes = 3_000_000
+        self.soak_items: list[dict] = []  # id, title, body, url, published (aware datetime)
+        self.soak_fail = 0  # the next this many requests of /soak/rss.xml get a 500
+
+
+def soak_rss(items: list[dict]) -> bytes:
+    """An RSS feed whose items carry the whole report in their description."""
+    entries = "".join(
+        f"<item><title>{escape(i['title'])}</title><link>{escape(i['url'])}</link><guid>{escape(i['id'])}</guid>"
+        f"<description>{escape(i['body'])}</description><pubDate>{format_datetime(i['published'])}</pubDate></item>"
+        for i in items
+    )
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>soak wire</title>'
+            f"{entries}</channel></rss>").encode()
 
 
 def _handler(state: FixtureServer) -> type[BaseHTTPRequestHandler]:
@@ -145,6 +162,12 @@ def _handler(state: FixtureServer) -> type[BaseHTTPRequestHandler]:
                 self.send(200, BOMB)
             elif path == "/xxe/rss.xml":
                 self.send(200, XXE)
+            elif path == "/soak/rss.xml":
+                if state.soak_fail > 0:
+                    state.soak_fail -= 1
+                    self.send(500, b"wire down")
+                else:
+                    self.send(200, soak_rss(state.soak_items))
             else:
                 self.send(404, b"not found", "text/plain")
 
