@@ -69,6 +69,26 @@ def print_stories(stories: Sequence[dict[str, Any]]) -> None:
             print(f"{'':<12} {'':>7} {'':>7}  {'':<20}  sources: {', '.join(s['sources'])}")
 
 
+class _KnownErrorFilter:
+    """Drops Prefect's log records of errors dastan reports itself in one line.
+
+    Prefect logs a failing flow's exception with its traceback before re-raising it; for
+    the errors below the traceback says nothing more than ``dastan: ...`` will.
+    """
+
+    def filter(self, record: Any) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not isinstance(exc, _known_errors())
+
+
+def _quiet_known_errors() -> None:
+    import logging
+
+    # on the loggers that emit the records (handlers are only set up when a flow starts)
+    for name in ("prefect.flow_runs", "prefect.task_runs", "prefect.flow_engine", "prefect.task_engine"):
+        logging.getLogger(name).addFilter(_KnownErrorFilter())
+
+
 # --- commands ---------------------------------------------------------------------------
 
 
@@ -77,6 +97,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     prefect_defaults(args.verbose)  # before Prefect is imported: it reads them once
     from flows.pipeline import run_local
+
+    _quiet_known_errors()
 
     overrides: dict[str, Any] = {}
     if args.no_wait:
@@ -111,6 +133,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     prefect_defaults(args.verbose)  # before Prefect is imported: it reads them once
     from flows.pipeline import run_local
+
+    _quiet_known_errors()
     from storage.queries import list_stories
 
     settings = _settings(args)
@@ -181,6 +205,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
     prefect_defaults(args.verbose)
     from flows.pipeline import run_local
+
+    _quiet_known_errors()
 
     settings = _settings(args)
     counts = run_local(settings, [], sources=args.source or [])

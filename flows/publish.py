@@ -18,7 +18,8 @@ _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~"})
 
 def md_escape(text: object) -> str:
     """Text made inert in Markdown: no links, images, HTML or table breaks from article text."""
-    return str("" if text is None else text).replace("\n", " ").translate(_MD_SPECIAL)
+    # any line end (\n, \r, U+2028) would end a table row early
+    return " ".join(str("" if text is None else text).splitlines()).translate(_MD_SPECIAL)
 
 
 def report_data(db: Database) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

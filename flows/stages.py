@@ -137,7 +137,7 @@ def mark_near_duplicates(con: Any, articles: list[Article], threshold: float) ->
     from dataclasses import replace
 
     from ingest.dedupe import band_keys, containment, shingles, signature
-    from storage.dedupe import candidates, save_signatures, set_duplicate_of
+    from storage.dedupe import candidates, defer_duplicate_of, save_signatures
 
     known = {r[0] for r in con.execute(
         "SELECT article_id FROM signatures WHERE article_id IN (SELECT unnest(?))",
@@ -167,7 +167,7 @@ def mark_near_duplicates(con: Any, articles: list[Article], threshold: float) ->
             _osig, _osize, opub, odup = found[best[1]]
             original = odup or best[1]
             if a.published_at and opub and a.published_at < opub and odup is None:
-                set_duplicate_of(con, best[1], a.article_id)  # the stored one is the later copy
+                defer_duplicate_of(con, best[1], a.article_id)  # the stored one is the later copy
                 if best[1] in batch:
                     out = [replace(x, duplicate_of=a.article_id) if x.article_id == best[1] else x for x in out]
                     batch[best[1]] = (*batch[best[1]][:3], a.article_id)
@@ -319,7 +319,10 @@ def store_window(db: Database, result: WindowResult, window_ids: Sequence[str], 
     """Write the window's stories, threads and summaries, and finish the run, atomically."""
     from storage.threads import replace_threads
 
+    from storage.dedupe import apply_pending_copies
+
     with db.transaction() as con:
+        apply_pending_copies(con)
         counts = replace_window(con, window_ids, result.stories, result.texts, run_id)
         replace_threads(con)
         checkpoint(settings, "stories")

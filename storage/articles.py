@@ -139,8 +139,10 @@ def load_articles(con: Any, article_ids: Sequence[str] | None = None) -> list[St
     where = "WHERE a.article_id IN (SELECT unnest(?))" if article_ids is not None else ""
     params: list[Any] = [list(article_ids)] if article_ids is not None else []
     meta = con.execute(
-        f"""SELECT article_id, external_id, coalesce(source, attribution), title, url, published_at, duplicate_of
-            FROM articles a {where} ORDER BY published_at NULLS LAST, article_id""",
+        f"""SELECT a.article_id, a.external_id, coalesce(a.source, a.attribution), a.title, a.url, a.published_at,
+                   coalesce(p.duplicate_of, a.duplicate_of)  -- copy marks waiting for the run's end count
+            FROM articles a LEFT JOIN pending_copies p USING (article_id) {where}
+            ORDER BY a.published_at NULLS LAST, a.article_id""",
         params,
     ).fetchall()
     sents = con.execute(

@@ -33,14 +33,29 @@ def candidates(con: Any, band_keys: Sequence[int]) -> dict[str, tuple[np.ndarray
     if not band_keys:
         return {}
     rows = con.execute(
-        """SELECT s.article_id, s.signature, s.n_shingles, a.published_at, a.duplicate_of
-           FROM signatures s JOIN articles a USING (article_id)
+        """SELECT s.article_id, s.signature, s.n_shingles, a.published_at,
+                  coalesce(p.duplicate_of, a.duplicate_of)
+           FROM signatures s JOIN articles a USING (article_id) LEFT JOIN pending_copies p USING (article_id)
            WHERE s.article_id IN (SELECT article_id FROM signature_bands WHERE band_key IN (SELECT unnest(?)))""",
         [list(band_keys)],
     ).fetchall()
     return {aid: (np.array(sig, dtype=np.uint64), n, pub, dup) for aid, sig, n, pub, dup in rows}
 
 
-def set_duplicate_of(con: Any, article_id: str, original: str) -> None:
-    """Mark a stored article as a copy of an earlier-published one."""
-    con.execute("UPDATE articles SET duplicate_of = ? WHERE article_id = ?", [original, article_id])
+def defer_duplicate_of(con: Any, article_id: str, original: str) -> None:
+    """Note that a stored article is a copy of an earlier-published one that just arrived.
+
+    Stored articles may already be in stories, so the change waits for the run's final
+    transaction (:func:`apply_pending_copies`): until the run's stories are written, readers
+    keep seeing the coverage they saw, and a killed run changes nothing they see.
+    """
+    con.execute("INSERT OR REPLACE INTO pending_copies VALUES (?, ?)", [article_id, original])
+
+
+def apply_pending_copies(con: Any) -> int:
+    """Make the deferred copy marks real (inside the transaction that writes the stories)."""
+    n = con.execute("SELECT count(*) FROM pending_copies").fetchall()[0][0]
+    con.execute("""UPDATE articles SET duplicate_of = p.duplicate_of FROM pending_copies p
+                   WHERE articles.article_id = p.article_id""")
+    con.execute("DELETE FROM pending_copies")
+    return int(n)

@@ -142,6 +142,10 @@ SCHEMA_V2 = [
         PRIMARY KEY (story_id, source, kind, rank)
     )""",
     """ALTER TABLE story_articles ADD COLUMN joined_run VARCHAR""",
+    """CREATE TABLE pending_copies (
+        article_id VARCHAR PRIMARY KEY,
+        duplicate_of VARCHAR NOT NULL
+    )""",
     """CREATE TABLE input_files (
         fingerprint VARCHAR PRIMARY KEY,
         path VARCHAR NOT NULL,

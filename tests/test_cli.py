@@ -60,3 +60,16 @@ def test_unknown_story_is_a_message(tmp_path, capsys) -> None:
         pass
     assert main(["show", "nope", "--db", str(db)]) == 1
     assert "no story 'nope'" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_an_error_inside_the_flow_is_one_line_not_a_traceback(tmp_path) -> None:
+    from pathlib import Path
+
+    from tests.conftest import SEEDS
+
+    dastan = Path(sys.executable).parent / "dastan"
+    result = subprocess.run([str(dastan), "run", str(next(SEEDS.glob("*.txt"))), "--db", str(tmp_path / "d.duckdb"),
+                             "--model", str(tmp_path / "no-such-model")], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1
+    assert "dastan: model" in result.stderr and "Traceback" not in result.stderr

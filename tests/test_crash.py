@@ -301,12 +301,6 @@ def test_views_show_no_article_of_the_killed_run(crashes, before_stories, checkp
     assert listed == {a for s in before_stories for a in s["articles"]}  # `dastan stories` lists no new report
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: ingestion commits per batch, and a new report published before a stored near-copy "
-    "re-points the stored one (set_duplicate_of in flows/stages.py mark_near_duplicates). Killed "
-    "after that, the views show khabaronline-0110 as a copy of isna-0109, which is in no story yet: "
-    "story_timeline.is_duplicate, story_sources.n_copies and the story's sources in `dastan stories` "
-    "change before the run's stories do"))
 @pytest.mark.parametrize("checkpoint", CHECKPOINTS)
 def test_views_and_story_list_are_exactly_as_before_the_killed_run(crashes, before, before_stories,
                                                                    checkpoint: str) -> None:

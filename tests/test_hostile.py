@@ -454,8 +454,6 @@ def test_html_scripts_iframes_and_event_handlers_leave_no_trace_in_the_stored_te
         assert bad not in out.text(), bad
 
 
-@pytest.mark.xfail(strict=True, reason="bug: trafilatura drops every ZWNJ (not printable), so HTML pages "
-                                       "are stored as «زلزلهای», «تیمهای»; ingest/html.py needs to keep them")
 def test_html_keeps_zwnj_as_text_files_do(outcomes) -> None:
     out = outcome(outcomes, "html_with_scripts")
     assert "زلزله\u200cای" in out.only_article()["body"]

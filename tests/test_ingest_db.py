@@ -36,9 +36,20 @@ def test_copy_arriving_before_its_original_is_re_pointed(tmp_path) -> None:
     db = Database(str(tmp_path / "d.duckdb"))
     ingest(db, [first])
     ingest(db, [second])
+    from storage.articles import load_articles
+
     with db.connect(read_only=True) as con:
-        rows = dict(con.execute("SELECT external_id, duplicate_of IS NOT NULL FROM articles").fetchall())
-    assert rows == {"khabaronline-0110": True, "isna-0109": False}
+        stored = dict(con.execute("SELECT external_id, duplicate_of IS NOT NULL FROM articles").fetchall())
+        seen = {a.external_id: a.duplicate_of is not None for a in load_articles(con)}
+    # what later stages see at once; the stored mark waits for the run's final transaction
+    assert seen == {"khabaronline-0110": True, "isna-0109": False}
+    assert stored == {"khabaronline-0110": False, "isna-0109": False}
+    from storage.dedupe import apply_pending_copies
+
+    with db.transaction() as con:  # as the run's final transaction does
+        assert apply_pending_copies(con) == 1
+        stored = dict(con.execute("SELECT external_id, duplicate_of IS NOT NULL FROM articles").fetchall())
+    assert stored == {"khabaronline-0110": True, "isna-0109": False}
 
 
 def test_same_inputs_twice_add_nothing(tmp_path) -> None:

@@ -148,9 +148,6 @@ def test_markdown_artifact_renders_article_text_as_text(title: str, source: str)
     assert cells == [5, 5, 5]  # the header and two story rows, five cells each: no pipe broke out
 
 
-@pytest.mark.xfail(strict=True, reason='bug: md_escape turns "\\n" into a space but leaves "\\r", which is a '
-                                       "Markdown line end too: a source name like 'x\\r| y' (kept as given by "
-                                       "a JSONL record) ends the table row early (flows/publish.py)")
 @pytest.mark.parametrize("source", ["isna\r| fake row", "a\r\nb"])
 def test_markdown_artifact_rows_survive_carriage_returns(source: str) -> None:
     _tags, cells = rendered_rows(markdown_summary([story_row("عنوان", source)], {}, None))
