@@ -317,9 +317,8 @@ def rebuild_summaries(db: Database, model_id: str, settings: Settings, run_id: s
 def store_window(db: Database, result: WindowResult, window_ids: Sequence[str], run_id: str,
                  settings: Settings, finish: Any = None) -> dict[str, int]:
     """Write the window's stories, threads and summaries, and finish the run, atomically."""
-    from storage.threads import replace_threads
-
     from storage.dedupe import apply_pending_copies
+    from storage.threads import replace_threads
 
     with db.transaction() as con:
         apply_pending_copies(con)
