@@ -141,29 +141,25 @@ def load_settings(
         except tomllib.TOMLDecodeError as err:
             raise ConfigError(f"{path} is not valid TOML: {err}") from err
         settings = _merge(settings, data, str(path))
-    from_env: dict[str, Any] = {}
-    for key, value in env.items():
-        if not key.startswith("DASTAN_") or key == "DASTAN_CONFIG":
-            continue
-        name = key.removeprefix("DASTAN_").lower()
-        section, _, fld = name.partition("__")
-        if fld:
-            from_env.setdefault(section, {})[fld] = value
-        else:
-            from_env[section] = value
-    settings = _merge(settings, from_env, "environment")
+    from_env = {k.removeprefix("DASTAN_").lower(): v for k, v in env.items()
+                 if k.startswith("DASTAN_") and k != "DASTAN_CONFIG"}
+    settings = _merge(settings, _nest(from_env, "__"), "environment")
     if overrides:
-        nested: dict[str, Any] = {}
-        for key, value in overrides.items():
-            if value is None:
-                continue
-            section, _, fld = key.partition(".")
-            if fld:
-                nested.setdefault(section, {})[fld] = value
-            else:
-                nested[section] = value
-        settings = _merge(settings, nested, "command line")
+        given = {k: v for k, v in overrides.items() if v is not None}
+        settings = _merge(settings, _nest(given, "."), "command line")
     return settings
+
+
+def _nest(flat: dict[str, Any], separator: str) -> dict[str, Any]:
+    """``{"cluster.window_days": 3}`` -> ``{"cluster": {"window_days": 3}}`` (top-level keys stay)."""
+    nested: dict[str, Any] = {}
+    for key, value in flat.items():
+        section, _, fld = key.partition(separator)
+        if fld:
+            nested.setdefault(section, {})[fld] = value
+        else:
+            nested[section] = value
+    return nested
 
 
 def _merge(settings: Settings, data: dict[str, Any], where: str) -> Settings:

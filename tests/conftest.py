@@ -98,12 +98,3 @@ def read_labels() -> dict[str, str]:
             row = json.loads(line)
             out[row["id"]] = row["event"]
     return out
-
-
-def read_threads() -> dict[str, str]:
-    out = {}
-    for line in (ROOT / "data" / "sample_labels.jsonl").read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            out[row["id"]] = row["thread"]
-    return out

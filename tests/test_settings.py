@@ -1,0 +1,38 @@
+"""Settings: defaults, then the TOML file, then DASTAN_* variables, then command-line flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows.settings import ConfigError, load_settings
+
+
+def test_file_then_environment_then_flags(tmp_path: Path) -> None:
+    cfg = tmp_path / "dastan.toml"
+    cfg.write_text('db = "/tmp/from-file.duckdb"\n[cluster]\nwindow_days = 3\n[summary]\nsentences = 5\n')
+    s = load_settings(cfg, environ={"DASTAN_SUMMARY__SENTENCES": "2", "DASTAN_FETCH__ALLOW_HOSTS": '["127.0.0.1"]'})
+    assert s.db == "/tmp/from-file.duckdb" and s.cluster.window_days == 3
+    assert s.summary.sentences == 2  # the environment beats the file
+    assert s.fetch.allow_hosts == ("127.0.0.1",)
+    s = load_settings(cfg, overrides={"summary.sentences": 7, "db": None}, environ={"DASTAN_SUMMARY__SENTENCES": "2"})
+    assert s.summary.sentences == 7 and s.db == "/tmp/from-file.duckdb"  # flags beat both; None is "not given"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[cluster]\nwindow_dayz = 3\n", "unknown setting 'window_dayz'"),
+    ("[clusterr]\nx = 1\n", "unknown section or setting 'clusterr'"),
+    ("[cluster]\nwindow_days = 'many'\n", "cannot use 'many'"),
+    ("[cluster\n", "not valid TOML"),
+])
+def test_mistakes_in_the_file_are_named(tmp_path: Path, text: str, message: str) -> None:
+    cfg = tmp_path / "dastan.toml"
+    cfg.write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        load_settings(cfg, environ={})
+
+
+def test_bad_environment_value_is_named() -> None:
+    with pytest.raises(ConfigError, match="DASTAN|environment"):
+        load_settings(environ={"DASTAN_FLOW__WAIT_FOR_LOCK": "perhaps"})
