@@ -28,7 +28,8 @@ def cand(aid: str, pos: int, text: str, source: str, vec: np.ndarray, hours: flo
 def test_no_two_picks_say_the_same_thing_and_the_core_comes_first() -> None:
     core = [cand("a", 1, "core", "isna", unit(1, 0.05, 0)), cand("a", 2, "core again", "isna", unit(1, 0.06, 0)),
             cand("b", 1, "core by irna", "irna", unit(1, 0.04, 0.02), hours=1)]
-    side = [cand("a", 3, "detail", "isna", unit(0.7, 0.7, 0)), cand("b", 2, "other detail", "irna", unit(0.7, 0, 0.7), 1)]
+    side = [cand("a", 3, "detail", "isna", unit(0.7, 0.7, 0)),
+            cand("b", 2, "other detail", "irna", unit(0.7, 0, 0.7), 1)]
     picks = summarize_story(core + side, SummaryParams(sentences=3))
     vecs = np.stack([p.vector for p in picks])
     sims = vecs @ vecs.T - 2 * np.eye(len(picks))
