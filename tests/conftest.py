@@ -15,8 +15,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
 SHARED = ROOT.parent / "shared"
-SEEDS = SHARED / "seeds"
 EVAL = SHARED / "eval"
+# The two seed pages, as copied into the project (a clone elsewhere has no ../shared).
+SEED_FILES = sorted(SAMPLES.glob("[0-9][0-9][0-9]_*.txt"))
 
 # The real-model and Prefect tests must never reach the network.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

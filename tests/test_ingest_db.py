@@ -8,7 +8,7 @@ from flows import stages
 from flows.cli import main
 from flows.settings import Settings
 from storage import Database
-from tests.conftest import SAMPLES, SEEDS
+from tests.conftest import SAMPLES, SEED_FILES
 
 
 def ingest(db: Database, paths) -> stages.IngestCounts:
@@ -65,7 +65,7 @@ def test_same_inputs_twice_add_nothing(tmp_path) -> None:
 
 def test_articles_command_lists_fields_and_sentence_roles(tmp_path, capsys) -> None:
     db = tmp_path / "d.duckdb"
-    ingest(Database(str(db)), [SEEDS])
+    ingest(Database(str(db)), SEED_FILES)
     assert main(["articles", "--json", "--sentences", "--db", str(db)]) == 0
     rows = {r["id"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
     seed0, seed1 = rows["000_e23a21b58e659183"], rows["001_5e7334db1295ff68"]

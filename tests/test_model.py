@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from clustering.charsmap import compile_charsmap
-from tests.conftest import SEEDS
+from tests.conftest import SEED_FILES
 
 
 def seed_sentences() -> list[str]:
@@ -16,7 +16,7 @@ def seed_sentences() -> list[str]:
     from ingest.normalize import normalize, split_sentences
 
     out: list[str] = []
-    for path in sorted(SEEDS.glob("*.txt")):
+    for path in SEED_FILES:
         out.extend(split_sentences(normalize(path.read_text(encoding="utf-8"))))
     return out
 

@@ -8,10 +8,9 @@ import pytest
 
 from ingest import IngestParams, read_inputs
 from ingest.models import Article, Role
-from tests.conftest import SEEDS
+from tests.conftest import SEED_FILES
 
-SEED_000 = SEEDS / "000_e23a21b58e659183.txt"
-SEED_001 = SEEDS / "001_5e7334db1295ff68.txt"
+SEED_000, SEED_001 = SEED_FILES
 
 
 def article(path) -> Article:

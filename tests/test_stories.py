@@ -15,7 +15,7 @@ from flows.settings import load_settings
 from flows.stages import run_stages
 from storage import Database
 from storage.queries import list_stories
-from tests.conftest import SAMPLES, SEEDS
+from tests.conftest import SAMPLES, SEED_FILES
 
 pytestmark = pytest.mark.slow
 
@@ -78,7 +78,7 @@ def test_runs_record_what_each_run_added_and_created(daily) -> None:
 
 def test_the_two_seeds_are_two_stories_in_one_thread(tmp_path, capsys) -> None:
     db = Database(str(tmp_path / "seeds.duckdb"))
-    run_stages(db, [SEEDS], load_settings(overrides={"db": db.path}))
+    run_stages(db, SEED_FILES, load_settings(overrides={"db": db.path}))
     with db.connect(read_only=True) as con:
         stories = list_stories(con)
     assert len(stories) == 2  # Gantz in Washington (June 2021), Austin in Israel (April 2021)
