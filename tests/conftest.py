@@ -14,8 +14,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
-SHARED = ROOT.parent / "shared"
-EVAL = SHARED / "eval"
 # The two seed pages, as copied into the project (a clone elsewhere has no ../shared).
 SEED_FILES = sorted(SAMPLES.glob("[0-9][0-9][0-9]_*.txt"))
 
