@@ -84,4 +84,4 @@ def test_threads_match_the_hand_labels(demo_db, capsys) -> None:
     predicted = {a: s["thread_id"] or s["story_id"] for s in stories_json(db, capsys) for a in s["articles"]}
     scores = score_partition(predicted, gold)
     print("sample thread scores:", scores.as_dict())
-    assert scores.bcubed_f1 >= 0.95  # 0.987 on 2026-11-25
+    assert scores.bcubed_f1 >= 0.95  # 0.969 on 2026-11-25
