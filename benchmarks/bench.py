@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.corpus import generate, write_jsonl
+from benchmarks.output import write_results
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -169,11 +170,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name} ...", flush=True)
             results[name] = step()
     results["targets"] = TARGETS
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print()
-    print(table(results))
-    print(f"\nwrote {args.out}")
+    write_results(args.out, results, table(results))
     return 0
 
 

@@ -7,7 +7,6 @@ copied), and the hand-labelled sample corpus. Run: ``python -m benchmarks.eval``
 from __future__ import annotations
 
 import argparse
-import json
 import tempfile
 import time
 from pathlib import Path
@@ -84,6 +83,7 @@ def table(results: list[dict[str, Any]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from benchmarks.output import write_results
     from flows.evaluate import evaluate
     from flows.settings import load_settings
 
@@ -104,12 +104,7 @@ def main(argv: list[str] | None = None) -> int:
             results.append(result)
             print(f"{name}: pair-F1 {result['pair_f1']:.3f}, B-cubed F1 {result['bcubed_f1']:.3f} "
                   f"({result['seconds']} s)", flush=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"results": results, "references": REFERENCES}, ensure_ascii=False, indent=2)
-                        + "\n", encoding="utf-8")
-    print()
-    print(table(results))
-    print(f"\nwrote {args.out}")
+    write_results(args.out, {"results": results, "references": REFERENCES}, table(results))
     return 0
 
 

@@ -152,11 +152,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read(args: argparse.Namespace, query: Callable[..., list[dict[str, Any]]], *params: Any) -> list[dict[str, Any]]:
+    """Rows from a read-only connection to the command's database."""
+    with _db(args).connect(read_only=True) as con:
+        return query(con, *params)
+
+
 def cmd_stories(args: argparse.Namespace) -> int:
     from storage.queries import list_stories
 
-    with _db(args).connect(read_only=True) as con:
-        stories = list_stories(con, args.limit)
+    stories = _read(args, list_stories, args.limit)
     if args.json:
         _print_json_lines(stories)
     else:
@@ -224,8 +229,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 def cmd_articles(args: argparse.Namespace) -> int:
     from storage.queries import list_articles
 
-    with _db(args).connect(read_only=True) as con:
-        articles = list_articles(con, args.sentences, args.limit)
+    articles = _read(args, list_articles, args.sentences, args.limit)
     if args.json:
         _print_json_lines(articles)
         return 0
@@ -244,8 +248,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
 def cmd_rejects(args: argparse.Namespace) -> int:
     from storage.queries import list_rejects
 
-    with _db(args).connect(read_only=True) as con:
-        rows = list_rejects(con, args.limit)
+    rows = _read(args, list_rejects, args.limit)
     if args.json:
         _print_json_lines(rows)
         return 0
