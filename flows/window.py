@@ -1,13 +1,13 @@
-"""The window's stories, threads and summaries, computed from stored articles and vectors.
+"""What clustering sees of the window's articles, and its stories and threads.
 
-Plain functions over plain data: the flow reads the window from storage, calls
-:func:`compute_window`, and writes the result in one transaction.
+Plain functions over plain data: :func:`flows.stages.compute_window` reads the window from
+storage, calls these (and :mod:`flows.summaries`), and the result is written in one
+transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -16,11 +16,7 @@ from clustering.stories import Member, Story, build_stories
 from clustering.threads import StoryView, ThreadParams, link_threads
 from ingest.models import Role, Sentence
 from storage.articles import StoredArticle
-from storage.stories import StoryText, SummaryRow
 from summarize.params import SummaryParams
-from summarize.representative import summarize_story
-from summarize.select import Candidate
-from summarize.title import best_headline, class_tfidf_keywords
 
 
 def embedded_sentences(article: StoredArticle, params: SummaryParams) -> list[Sentence]:
@@ -77,15 +73,6 @@ def article_view(article: StoredArticle, lead: int) -> ArticleView:
     )
 
 
-@dataclass(frozen=True)
-class WindowResult:
-    """What one run decides for the window."""
-
-    stories: list[Story]
-    texts: list[StoryText]
-    summaries: list[SummaryRow]
-
-
 def compute_stories(
     articles: Sequence[StoredArticle],
     vectors: Mapping[str, np.ndarray],
@@ -101,65 +88,6 @@ def compute_stories(
     matrix = np.stack([av[a.article_id] for a in articles]) if articles else np.zeros((0, 1), np.float32)
     stories = build_stories(members, views, matrix, params, previous, taken)
     return stories, av
-
-
-def summarize_stories(
-    stories: Sequence[Story],
-    articles: Mapping[str, StoredArticle],
-    vectors: Mapping[str, np.ndarray],
-    params: SummaryParams,
-) -> tuple[list[StoryText], list[SummaryRow]]:
-    """Title, keywords and representative sentences of each story."""
-    from ingest.models import content_hash
-
-    bags: list[list[str]] = []
-    texts: list[StoryText] = []
-    rows: list[SummaryRow] = []
-    for story in stories:
-        members = [articles[a] for a in story.article_ids]
-        originals = [a for a in members if a.duplicate_of is None] or members
-        headlines = [a.title for a in originals]
-        head_vectors = np.stack([
-            _title_vector(a, vectors) for a in originals
-        ])
-        candidates = [
-            Candidate(a.article_id, s.position, s.text, a.source, a.published_at, a.url,
-                      vectors[content_hash(s.text)])
-            for a in originals
-            for s in embedded_sentences(a, params)
-            if s.role is not Role.TITLE and content_hash(s.text) in vectors
-        ]
-        picks = summarize_story(_distinct(candidates), params)
-        rows.extend(
-            SummaryRow(story.story_id, rank, c.article_id, c.position, c.text, c.source)
-            for rank, c in enumerate(picks, 1)
-        )
-        bags.append([lem for a in originals for s in a.sentences for lem in s.lemmas])
-        texts.append(StoryText(story.story_id, best_headline(headlines, head_vectors), ()))
-    keywords = class_tfidf_keywords(bags, params.keywords)
-    texts = [StoryText(t.story_id, t.title, tuple(k)) for t, k in zip(texts, keywords, strict=True)]
-    return texts, rows
-
-
-def _title_vector(article: StoredArticle, vectors: Mapping[str, np.ndarray]) -> np.ndarray:
-    from ingest.models import content_hash
-
-    for s in article.sentences:
-        v = vectors.get(content_hash(s.text))
-        if v is not None:
-            return v
-    raise KeyError(f"article {article.article_id} has no embedded sentence")
-
-
-def _distinct(candidates: list[Candidate]) -> list[Candidate]:
-    """One candidate per exact text: a sentence copied by two sources is one sentence."""
-    seen: set[str] = set()
-    out = []
-    for c in candidates:
-        if c.text not in seen:
-            seen.add(c.text)
-            out.append(c)
-    return out
 
 
 def compute_threads(
