@@ -129,16 +129,6 @@ def _file_batches(inputs: Sequence[str], size: int) -> list[list[str]]:
     return list(stages.batched(files, size))
 
 
-def _add(total: stages.IngestCounts, part: dict[str, Any]) -> None:
-    total.read += part["read"]
-    total.ingested += part["ingested"]
-    total.existing += part["existing"]
-    total.duplicates += part["duplicates"]
-    total.near_duplicates += part["near_duplicates"]
-    total.rejected.update(part["rejected"])
-    total.unchanged_files += part.get("unchanged_files", 0)
-
-
 def _fetch(settings: Settings, sources: list[str], run_id: str, counts: dict[str, Any]) -> dict[str, Any]:
     """Fetch the named sources (all with feeds when the list is empty); failures are counted.
 
@@ -217,9 +207,9 @@ def run_pipeline(settings: Settings, inputs: Sequence[str], sources: list[str] |
         try:
             ingest = stages.IngestCounts()
             for batch in _file_batches(inputs, settings.flow.batch_articles):
-                _add(ingest, ingest_files(settings.db, batch, settings, run_id))
+                ingest.add(stages.IngestCounts.from_dict(ingest_files(settings.db, batch, settings, run_id)))
             if sources is not None:
-                _add(ingest, _fetch(settings, sources, run_id, counts))
+                ingest.add(stages.IngestCounts.from_dict(_fetch(settings, sources, run_id, counts)))
             counts.update(ingest.as_dict())
             logger.info("ingested %d, duplicates %d, rejected %d", ingest.ingested,
                         ingest.duplicates + ingest.near_duplicates, sum(ingest.rejected.values()))

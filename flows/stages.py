@@ -85,6 +85,12 @@ class IngestCounts:
         self.near_duplicates += other.near_duplicates
         self.rejected.update(other.rejected)
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> IngestCounts:
+        """Counts back from :meth:`as_dict` (what a Prefect task returns)."""
+        return cls(d["read"], d["ingested"], d["existing"], d["duplicates"], d["near_duplicates"],
+                   Counter(d["rejected"]), d.get("unchanged_files", 0))
+
     def as_dict(self) -> dict[str, Any]:
         return {"read": self.read, "ingested": self.ingested, "existing": self.existing,
                 "duplicates": self.duplicates, "near_duplicates": self.near_duplicates,

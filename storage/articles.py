@@ -182,13 +182,6 @@ def window_article_ids(con: Any) -> list[str]:
     return [r[0] for r in rows]
 
 
-def reject_counts(con: Any, run_id: str) -> dict[str, int]:
-    """Rejects of one run, by reason."""
-    rows = con.execute(
-        "SELECT reason, count(*) FROM rejects WHERE run_id = ? GROUP BY reason ORDER BY reason", [run_id]
-    ).fetchall()
-    return {reason: n for reason, n in rows}
-
 
 def as_json(value: Any) -> str:
     """JSON for a JSON column (numpy scalars and datetimes included)."""

@@ -102,17 +102,6 @@ def story_detail(con: Any, story_id: str) -> dict[str, Any] | None:
     }
 
 
-def last_run(con: Any) -> dict[str, Any] | None:
-    """The most recent run: status, counts, time."""
-    row = con.execute(
-        "SELECT run_id, kind, status, started_at, finished_at, counts FROM runs ORDER BY started_at DESC LIMIT 1"
-    ).fetchone()
-    if row is None:
-        return None
-    run_id, kind, status, started, finished, counts = row
-    return {"run_id": run_id, "kind": kind, "status": status, "started_at": _iso(started),
-            "finished_at": _iso(finished), "counts": counts}
-
 
 def list_threads(con: Any) -> list[dict[str, Any]]:
     """Threads with their stories in time order."""

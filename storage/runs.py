@@ -39,10 +39,6 @@ def finish_run(con: Any, run_id: str, status: str, counts: dict[str, Any], error
     )
 
 
-def run_status(con: Any, run_id: str) -> str | None:
-    row = con.execute("SELECT status FROM runs WHERE run_id = ?", [run_id]).fetchone()
-    return row[0] if row else None
-
 
 def mark_dead_runs(con: Any) -> int:
     """Mark runs left 'running' as incomplete. Call only while holding the run lock (or
