@@ -39,6 +39,23 @@ def today(text: str) -> int | None:
     return WEEKDAY_NUMBER.get(m.group(1).replace(" ", "")) if m else None
 
 
+# A photo or video item: a format label as its own headline segment («فیلم | ...», «... + عکس»),
+# or a headline that opens by naming new pictures («نخستین تصاویر ...») or pictures of
+# something («تصاویر دیده‌نشده از ...»), not one about films («فیلم‌های جشنواره فجر ...»).
+# Such items show a happening already reported; they rarely are a new one.
+_MEDIA_WORD = r"(?:فیلم|عکس|تصاویر|تصویر|ویدئو|ویدیو|اینفوگرافیک|موشن\s*گرافیک|گزارش\s+تصویری|صوت)"
+_MEDIA = re.compile(
+    r"(?:^|[|+/:؛])\s*" + _MEDIA_WORD + r"\s*(?:[|+/:؛]|$)"
+    r"|^\s*(?:نخستین|اولین|جدیدترین|تازه\s*ترین)\s+" + _MEDIA_WORD + r"(?:\s*های)?\s"
+    r"|^\s*" + _MEDIA_WORD + r"(?:\s*های)?(?:\s+\S+){0,3}\s+از\s"
+)
+
+
+def is_media_item(title: str) -> bool:
+    """Whether a headline presents pictures, video or sound of something («عکس | ...»)."""
+    return bool(_MEDIA.search(title.replace("\u200c", "")))
+
+
 @dataclass(frozen=True)
 class Mentions:
     """The figures and days one report names."""
@@ -46,6 +63,7 @@ class Mentions:
     numbers: frozenset[str] = frozenset()  # figures of two or more digits in the title
     dates: frozenset[tuple[int, int]] = frozenset()  # (Jalali month 1-12, day)
     weekdays: frozenset[str] = frozenset()
+    media: bool = False  # a photo or video item (see is_media_item)
 
 
 def numbers(tokens: tuple[str, ...] | list[str]) -> frozenset[str]:
@@ -74,6 +92,6 @@ def weekdays(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def mentions(title_tokens: tuple[str, ...], text: str) -> Mentions:
+def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Mentions:
     """Figures of the title (the lead repeats background figures); dates and weekdays of the text."""
-    return Mentions(numbers(title_tokens), dates(text), weekdays(text))
+    return Mentions(numbers(title_tokens), dates(text), weekdays(text), is_media_item(title))

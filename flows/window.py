@@ -70,6 +70,7 @@ def article_view(article: StoredArticle, lead: int) -> ArticleView:
         article.source,
         title_lemmas=tuple(lem for s in title for lem in s.lemmas),
         text=" ".join(s.text for s in title + rest),
+        title=title[0].text if title else "",
     )
 
 

@@ -1,0 +1,38 @@
+"""The issue's clustering targets on the labelled dev sets, with the default settings.
+
+The sets are read in place from ../shared/eval (never copied into the project); the gold
+file is read by the scorer only, after clustering (flows.evaluate). Figures on 2026-11-25:
+rss2020_dev pair-F1 0.603 / B-cubed 0.891, stance_dev 0.831 / 0.909.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from benchmarks.eval import EVAL_DIR
+from flows.evaluate import evaluate
+from flows.settings import Settings
+
+pytestmark = pytest.mark.slow
+
+TARGETS = {  # set: (pair-F1 at least, B-cubed F1 at least)
+    "rss2020_dev": (0.60, 0.88),
+    "stance_dev": (0.80, 0.88),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_default_settings_meet_the_targets_on_the_dev_sets(name: str, tmp_path: Path) -> None:
+    items, gold = EVAL_DIR / f"{name}.items.jsonl", EVAL_DIR / f"{name}.gold.jsonl"
+    if not items.exists():
+        pytest.skip(f"{items} is not here (the evaluation sets live next to the project, in ../shared/eval)")
+    settings = replace(Settings(), db=str(tmp_path / "unused.duckdb"))  # the defaults, no config or env
+    result = evaluate(items, gold, settings, name)
+    pair_target, bcubed_target = TARGETS[name]
+    print(name, result.scores.as_dict())
+    assert result.counts["gold_items_not_clustered"] == 0  # every item ends in exactly one story
+    assert result.scores.pair_f1 >= pair_target
+    assert result.scores.bcubed_f1 >= bcubed_target
