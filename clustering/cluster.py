@@ -4,8 +4,9 @@ Only candidate pairs (each article's nearest neighbours by dense and by lexical 
 are scored, so the cost follows the window, not its square. Each pair gets features
 (:mod:`clustering.pairs`): character-gram cosine, dense and lemma cosines corrected for a
 crowded neighbourhood, a shared rare lemma, conflicting figures, dates and weekdays, one
-outlet, and whether one of the two is a photo or video item; a learned logistic model (:mod:`clustering.same_story`) turns them into the
-probability of one story, and the time between two dated reports adds its own evidence.
+outlet, and whether one of the two is a photo or video item; a learned logistic model
+(:mod:`clustering.same_story`) turns them into the probability of one story, and the time
+between two dated reports adds its own evidence.
 Stories are then formed by average-link agglomeration over that sparse graph: a report
 joins a story only when it is likely to belong with the story as a whole, not with one
 member. Every article ends in exactly one story; a report that matches nothing is a
