@@ -156,20 +156,48 @@ def _alternatives(names: Iterable[str]) -> str:
 _DIGIT_EDGE_BEFORE = r"(?<![0-9])(?<![0-9][-/.])"
 _DIGIT_EDGE_AFTER = r"(?![0-9])(?![-/.][0-9])"
 _NOT_LETTER_AFTER = r"(?![^\W\d_])"
-_SEP = r"(?:T|\s{0,3}(?:[-–—،,|]\s{0,3})?)"
+# What stands between a date and its time, as sites print it: «T», a dash, a comma «،», a
+# pipe or slash, the words «در» / «و» («۲۱ مهر ۱۴۰۳ در ساعت ۲۰:۵۶»), an opening parenthesis
+# («۱۴۰۳/۰۷/۲۱ (۲۰:۵۶)»); «ساعت» belongs to the time itself.
+_SEP = r"(?:T|\s{0,3}(?:[-–—،,|/]\s{0,3})?(?:(?:در|و)\s{1,3})?(?:\(\s{0,2})?)"
+
+# The 12-hour markers and the parts of the day, each with the hours it can name. Longest
+# first, so «بعد از ظهر» is not read as «ظهر». ZWNJ is a space here (see _NORMALIZE).
+_DAY_PARTS: dict[str, str] = {
+    r"ق\.?\s?ظ\.?": "am", r"قبل\s?از\s?ظهر": "am", r"(?i:a\.?\s?m\b\.?)": "am",
+    r"ب\.?\s?ظ\.?": "pm", r"بعد\s?از\s?ظهر": "pm", r"(?i:p\.?\s?m\b\.?)": "pm",
+    r"صبح": "morning", r"بامداد": "dawn", r"ظهر": "noon", r"عصر": "afternoon",
+    r"نیمه\s?شب": "midnight", r"شب": "night",
+}  # fmt: skip
+_DAY_PART_KIND = {name: kind for name, kind in
+                  zip(("am1", "am2", "am3", "pm1", "pm2", "pm3", "morning", "dawn", "noon",
+                       "afternoon", "midnight", "night"), _DAY_PARTS.values(), strict=True)}
+# Something that looks like a day-part word right after a time that took none: the time
+# is then not read at all (a marker misread is a time twelve hours off; issue 13).
+_LOOSE_DAY_PART = re.compile(
+    r"\s{0,3}\.?\s{0,2}(?:[قب]\s?\.|قبل|بعد|صبح|ظهر|عصر|شب|بامداد|نیمه|(?i:[ap]\.?\s?m(?![a-z])))"
+)
+
+
+def _day_part(n: int) -> str:
+    names = list(_DAY_PART_KIND)
+    alts = "|".join(f"(?P<{name}_{n}>{pattern})" for name, pattern in zip(names, _DAY_PARTS, strict=True))
+    return rf"(?:\s{{0,2}}(?:{alts}){_NOT_LETTER_AFTER})"
 
 
 def _time(n: int) -> str:
-    # 24-hour clock, validated by the pattern itself so «۲۵:۰۰» cannot match as «5:00».
+    # 24-hour clock, validated by the pattern itself so «۲۵:۰۰» cannot match as «5:00»; an
+    # hour alone only after «ساعت» or before a part of the day («ساعت ۱۰ صبح»).
     return (
-        rf"(?:ساعت\s{{0,3}})?(?<![0-9:])(?P<h{n}>[01]?[0-9]|2[0-3]):(?P<mi{n}>[0-5][0-9])"
-        rf"(?::(?P<s{n}>[0-5][0-9])(?:[.,](?P<f{n}>[0-9]{{1,6}})[0-9]*)?)?(?![0-9:])"
-        rf"(?:\s{{0,2}}(?P<ap{n}>ق\.?\s?ظ|ب\.?\s?ظ|(?i:[ap]\.?m\b\.?)))?"
+        rf"(?:(?:ساعت\s{{0,3}})?(?<![0-9:])(?P<h{n}>[01]?[0-9]|2[0-3]):(?P<mi{n}>[0-5][0-9])"
+        rf"(?::(?P<s{n}>[0-5][0-9])(?:[.,](?P<f{n}>[0-9]{{1,6}})[0-9]*)?)?(?![0-9:]){_day_part(n)}?"
+        rf"|ساعت\s{{0,3}}(?P<hh{n}>[01]?[0-9]|2[0-3])(?![0-9:]){_day_part(n + 10)}?"
+        rf"|(?<![0-9:])(?P<hp{n}>[01]?[0-9]|2[0-3])(?![0-9:]){_day_part(n + 20)})"
     )
 
 
 _WEEKDAY = (
-    r"(?<![^\W\d_])(?:(?:(?:یک|دو|سه|چهار|پنج)\s?)?شنبه|جمعه"
+    r"(?<![^\W\d_])(?:روز\s{1,3})?(?:(?:(?:یک|دو|سه|چهار|پنج)\s?)?شنبه|جمعه"
     r"|(?i:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}))[\s،,|-]{0,4}"
 )
 _DATES = "|".join(
@@ -254,17 +282,72 @@ def _matched_day(g: dict[str, str | None]) -> date | None:
     return _day(year, month, day, jalali=year < 1700)
 
 
-def _matched_time(g: dict[str, str | None]) -> time | None:
-    n = 2 if g["h2"] is not None else 1  # a time after the date wins over one before it
-    hour, minute = g[f"h{n}"], g[f"mi{n}"]
-    if hour is None or minute is None:
+def _hour_of_day(hour: int, kind: str | None) -> int | None:
+    """The 24-hour hour of ``hour`` said with a part of the day; None when they disagree.
+
+    «ب.ظ» / PM: 1 PM is 13:00 and 12 PM is noon; «ق.ظ» / AM: 12 AM is midnight. The spoken
+    parts name a span of the day: «۸ شب» is 20:00, «۲ بامداد» 02:00, «۱ ظهر» 13:00. An hour
+    already on the 24-hour clock may carry its part («۲۰:۵۶ بعدازظهر»). «۱۲ شب» and «۱۲
+    صبح» are read either way by people and are left unread.
+    """
+    if kind is None:
+        return hour
+    if kind == "am":
+        return hour % 12 if 1 <= hour <= 12 else (0 if hour == 0 else None)
+    if kind == "pm":
+        return hour % 12 + 12 if 1 <= hour <= 12 else (hour if 13 <= hour <= 23 else None)
+    if kind == "morning":
+        return hour if 0 <= hour <= 11 else None
+    if kind == "dawn":
+        return hour if 0 <= hour <= 6 else None
+    if kind == "noon":
+        return hour if hour in (11, 12) or 13 <= hour <= 15 else (hour + 12 if 1 <= hour <= 3 else None)
+    if kind == "afternoon":
+        return hour + 12 if 1 <= hour <= 8 else (hour if 13 <= hour <= 20 else None)
+    if kind == "midnight":
+        return 0 if hour in (0, 12) else (hour if 1 <= hour <= 3 else None)
+    # night
+    if 6 <= hour <= 11:
+        return hour + 12
+    return hour if 0 <= hour <= 4 or 18 <= hour <= 23 else None
+
+
+def _time_of(g: dict[str, str | None], n: int) -> time | None:
+    """The time read from copy ``n`` of the time pattern, None if absent or unreadable."""
+    part = next((kind for name, kind in _DAY_PART_KIND.items()
+                 for m in (n, n + 10, n + 20) if g.get(f"{name}_{m}")), None)
+    if g[f"h{n}"] is not None and g[f"mi{n}"] is not None:
+        hour, minute = int(g[f"h{n}"] or 0), int(g[f"mi{n}"] or 0)
+        second, fraction = int(g[f"s{n}"] or 0), g[f"f{n}"]
+    elif g[f"hh{n}"] is not None or g[f"hp{n}"] is not None:
+        hour, minute, second, fraction = int(g[f"hh{n}"] or g[f"hp{n}"] or 0), 0, 0, None
+    else:
         return None
-    h, fraction, marker = int(hour), g[f"f{n}"], (g[f"ap{n}"] or "").lower()
-    # «ب.ظ» / PM: 1 PM is 13:00 and 12 PM is noon; «ق.ظ» / AM: 12 AM is midnight.
-    if 1 <= h <= 12 and marker:
-        h = h % 12 + (12 if marker.startswith(("ب", "p")) else 0)
+    h = _hour_of_day(hour, part)
+    if h is None:
+        return None
     micro = int(fraction.ljust(6, "0")) if fraction else 0
-    return time(h, int(minute), int(g[f"s{n}"] or 0), micro)
+    return time(h, minute, second, micro)
+
+
+def _has_time(g: dict[str, str | None], n: int) -> bool:
+    return any(g[f"{k}{n}"] is not None for k in ("h", "hh", "hp"))
+
+
+def _unread_day_part(found: re.Match[str]) -> bool:
+    """True when a day-part-like word follows a time that took no day part («۰۸:۵۶ ب. ظ.»
+    in a spelling not listed): the clock may be twelve hours off, so it is not read."""
+    g = found.groupdict()
+    n = 2 if _has_time(g, 2) else 1
+    if any(g.get(f"{name}_{m}") for name in _DAY_PART_KIND for m in (n, n + 10, n + 20)):
+        return False
+    end = max(found.end(f"{k}{n}") for k in ("h", "mi", "s", "f", "hh", "hp"))
+    return _LOOSE_DAY_PART.match(found.string, end) is not None
+
+
+def _matched_time(g: dict[str, str | None]) -> time | None:
+    n = 2 if _has_time(g, 2) else 1  # a time after the date wins over one before it
+    return _time_of(g, n)
 
 
 def _matched_zone(g: dict[str, str | None]) -> tzinfo:
@@ -282,6 +365,8 @@ def _to_match(text: str, found: re.Match[str]) -> DateMatch | None:
     if day is None:
         return None
     clock = _matched_time(g)
+    if clock is not None and _unread_day_part(found):
+        clock = None
     # A local time Tehran skipped or repeated at a DST change resolves with fold=0 (PEP 495).
     local = datetime.combine(day, clock or time(0), tzinfo=_matched_zone(g))
     when = local.astimezone(UTC)

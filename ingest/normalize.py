@@ -22,7 +22,15 @@ _ZWNJ_RUN = re.compile("\u200c{2,}")
 # A ZWNJ next to a space or at a word's edge joins nothing.
 _ZWNJ_EDGE = re.compile("\u200c(?=[\\s\u200c]|$)|(?<=\\s)\u200c|^\u200c", re.MULTILINE)
 # hazm splits sentences at these marks followed by whitespace (its SentenceTokenizer).
-_SENTENCE_END = re.compile(r"([!.?⸮؟]+)[ \n]+")
+# (plus closing quotes and brackets after the mark: «...شد.» سپس).
+_SENTENCE_END = re.compile("([!.?⸮؟…]+)([»)\\]\"\u201d]*)(?=[ \n]|$)")
+_ABBREVIATION_END = re.compile(
+    r"(?<![^\W\d_])[^\W\d_]{1,2}(?:\.[^\W\d_]{1,2})+\.$|(?<![^\W\d_])[A-Z]\.$"
+)
+_OPENERS = "«("
+_CLOSERS = {"»": "«", ")": "("}
+# A quotation longer than this is a speech of many sentences, split like any text.
+_MAX_QUOTE_CHARS = 400
 # Tokens that carry no lexical evidence: punctuation and symbols, checked by Unicode
 # category rather than str.isalnum() or string.punctuation, which mishandle ZWNJ and «».
 _MAX_NORMALIZE_PASSES = 3
@@ -31,6 +39,23 @@ _MAX_CYCLE = 6  # whole normalizations before giving up on a fixed point (cycles
 # times «۱۰:۳۰». hazm 0.10's spacing rules split them («۵ ٫ ۱», «۱۴۰۰ / ۰۳ / ۱۴»), which
 # breaks every number that should match across reports, so they are shielded from it.
 _NUMBER = re.compile(r"[0-9۰-۹٠-٩]+(?:[.,٫٬/:\-][0-9۰-۹٠-٩]+)+")
+# Foreign tokens are kept exactly as written: URLs, emails, @handles, Latin hashtags and
+# Latin-script words with their digits and hyphens (H3N2, F-35, MQ-9, COVID-19, 5G). hazm
+# converts every digit to Persian and spaces letters from digits, which gave «H ۳ N ۲» in
+# the sample corpus's flu story and cut URLs into pieces (issue 13). A URL's trailing
+# sentence mark is not part of it.
+_URL = r"(?:https?://|www\.)[^\s«»\"<>]*[^\s«»\"<>.,;:!?)\]،؛؟]"
+_EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+_HANDLE = r"(?<![A-Za-z0-9_])[@#][A-Za-z0-9_]+"
+# A Latin-script token: ASCII letters and digits joined by hyphens, dots or slashes; one
+# without a Latin letter is a number and left to the number rule below.
+_LATIN = r"(?<![A-Za-z0-9_\-])[A-Za-z0-9]+(?:[\-./][A-Za-z0-9]+)*"
+_HAS_LATIN_LETTER = re.compile("[A-Za-z]")
+# Dotted Persian abbreviations: «ه.ش.» (solar hijri), «ق.ظ.» / «ب.ظ.» (a.m. / p.m.), «ج.ا.ا.»
+# (the Islamic Republic), «ق.م.», «ص.» with a page number is not one. hazm spaces them
+# («ه. ش.»), and a sentence splitter then cuts them (issue 13, cases/ingest/abbreviations).
+_ABBREVIATION = r"(?<![^\W\d_])[\u0621-\u064a\u067e-\u06cc]{1,2}(?:\.[\u0621-\u064a\u067e-\u06cc]{1,2})+\.?(?![^\W\d_])"
+_FOREIGN = re.compile(f"{_URL}|{_EMAIL}|{_HANDLE}|{_ABBREVIATION}|{_LATIN}")
 # A shielded number is a Latin placeholder hazm leaves alone: marker, its index in letters
 # a-p (base 16), then "q", which no index contains, so the end is found even when a Latin
 # word follows the number («۱.۲quiz» once came out as «qzqvaqquiz»).
@@ -112,7 +137,13 @@ def _normalize_passes(line: str) -> str:
         numbers.append(m.group(0).translate(_DIGITS).translate(_SEPARATORS))
         return f"{marker}{_letters(len(numbers) - 1)}q"
 
-    text = _NUMBER.sub(shield, text)
+    def keep(m: re.Match[str]) -> str:
+        if m.group(0)[0].isdigit() and not _HAS_LATIN_LETTER.search(m.group(0)):
+            return m.group(0)  # a number: the number rule converts its digits
+        numbers.append(m.group(0))
+        return f"{marker}{_letters(len(numbers) - 1)}q"
+
+    text = _NUMBER.sub(shield, _FOREIGN.sub(keep, text))
     normalizer = _normalizer()
     for _ in range(_MAX_NORMALIZE_PASSES):
         # hazm can make a new number by removing a space («:‌0 :‌0» becomes «:۰:۰»); shield
@@ -148,12 +179,59 @@ def normalize(text: str) -> str:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split normalized text into sentences: each line is a paragraph, then hazm's rule."""
+    """Split normalized text into sentences: each line is a paragraph, then at end marks.
+
+    An end mark («.», «!», «؟», «?») followed by a space ends a sentence, except after a
+    dotted abbreviation («ه.ش.», «ق.ظ.», «ج.ا.ا.», «U.S.») and inside a quotation or a
+    parenthesis («او گفت: «کار تمام شد.» سپس رفت.» is one sentence about what he said; the
+    sentence ends after the closing «»»). Decimals («۲٫۵», «۲.۵») have no space after the mark.
+    """
     out: list[str] = []
     for line in text.split("\n"):
-        marked = _SENTENCE_END.sub("\\1\n", line)
-        out.extend(s.strip() for s in marked.split("\n") if s.strip())
+        out.extend(s.strip() for s in _split_line(line) if s.strip())
     return out
+
+
+def _split_line(line: str) -> list[str]:
+    inside = _bracketed(line)
+    pieces: list[str] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(line):
+        end = m.end(1) + len(m.group(2))  # the marks and any closing brackets after them
+        if m.group(1) == "." and _ABBREVIATION_END.search(line, 0, m.end(1)):
+            continue
+        if inside[m.start(1)] and not m.group(2):
+            continue  # a mark inside «...» or (...) ends the quoted sentence, not this one
+        if m.group(2) and inside[end - 1]:
+            continue  # «.)» closing an inner bracket that is itself inside another
+        pieces.append(line[start:end])
+        start = end
+    pieces.append(line[start:])
+    return pieces
+
+
+def _bracketed(line: str) -> list[bool]:
+    """For each character, whether it lies inside a matched «» or () pair of the line.
+
+    Unmatched openers are ignored (a quotation left open would otherwise swallow the whole
+    paragraph), and so are pairs longer than :data:`_MAX_QUOTE_CHARS`.
+    """
+    inside = [False] * (len(line) + 1)
+    stack: list[tuple[str, int]] = []
+    for i, ch in enumerate(line):
+        if ch in _OPENERS:
+            stack.append((ch, i))
+        elif ch in _CLOSERS:
+            # pop to the matching opener; openers left open inside the pair are dropped
+            for depth in range(len(stack) - 1, -1, -1):
+                if stack[depth][0] == _CLOSERS[ch]:
+                    opened = stack[depth][1]
+                    del stack[depth:]
+                    if i - opened <= _MAX_QUOTE_CHARS:
+                        for j in range(opened + 1, i):
+                            inside[j] = True
+                    break
+    return inside
 
 
 def _is_word(token: str) -> bool:

@@ -260,3 +260,114 @@ def test_jalali_to_gregorian_rejects_impossible_days(jy: int, jm: int, jd: int) 
     with pytest.raises(JalaliDateError):
         jalali_to_gregorian(jy, jm, jd)
     assert issubclass(JalaliDateError, ValueError)
+
+
+# Every way a publication time is written, as Persian sites print it (issue 13): the 12-hour
+# markers and the spoken parts of the day, the connectors between date and time, weekdays.
+# (text, local Tehran time as HH:MM, or None when the day is read and the time is not).
+# 21 Mehr 1403 is Saturday 12 October 2024; Tehran is +03:30 all year since 2023.
+_D = "۲۱ مهر ۱۴۰۳"
+TIME_FORMS: list[tuple[str, str | None]] = [
+    # the pm case of cases/ingest: a spelled-out PM marker, twelve hours off before
+    (f"{_D} ساعت ۰۸:۵۶ بعدازظهر", "20:56"),
+    (f"{_D} ساعت ۰۸:۵۶ بعد از ظهر", "20:56"),
+    (f"{_D} ساعت ۰۸:۵۶ بعد‌از‌ظهر", "20:56"),  # with ZWNJs
+    (f"{_D} ساعت ۰۸:۵۶ ب.ظ", "20:56"),
+    (f"{_D} ساعت ۰۸:۵۶ ب.ظ.", "20:56"),  # with the final dot
+    (f"{_D} ساعت ۰۸:۵۶ ب ظ", "20:56"),  # without dots
+    (f"{_D} ساعت ۰۸:۵۶ بظ", "20:56"),
+    (f"{_D} ۰۸:۵۶ PM", "20:56"),
+    (f"{_D} ۰۸:۵۶ p.m.", "20:56"),
+    (f"{_D} ۰۸:۵۶ pm", "20:56"),
+    (f"{_D} ساعت ۰۸:۵۶ ق.ظ", "08:56"),
+    (f"{_D} ساعت ۰۸:۵۶ ق.ظ.", "08:56"),
+    (f"{_D} ساعت ۰۸:۵۶ ق ظ", "08:56"),
+    (f"{_D} ساعت ۰۸:۵۶ قبل از ظهر", "08:56"),
+    (f"{_D} ساعت ۰۸:۵۶ قبل‌ازظهر", "08:56"),
+    (f"{_D} ۰۸:۵۶ AM", "08:56"),
+    (f"{_D} ۱۲:۱۰ ب.ظ", "12:10"),  # 12 PM is noon
+    (f"{_D} ۱۲:۱۰ ق.ظ", "00:10"),  # 12 AM is midnight
+    (f"{_D} ۲۰:۵۶ ب.ظ", "20:56"),  # a 24-hour time with its marker
+    (f"{_D} ۲۰:۵۶ ق.ظ", None),  # a contradiction: the time is not read
+    # the spoken parts of the day
+    (f"{_D} ساعت ۱۰ صبح", "10:00"),
+    (f"{_D} ساعت ۱۰:۳۰ صبح", "10:30"),
+    (f"{_D} ساعت ۶ بامداد", "06:00"),
+    (f"{_D} ساعت ۲ بامداد", "02:00"),
+    (f"{_D} ساعت ۱۲ ظهر", "12:00"),
+    (f"{_D} ساعت ۱ ظهر", "13:00"),
+    (f"{_D} ساعت ۱۱:۴۵ ظهر", "11:45"),
+    (f"{_D} ساعت ۵ عصر", "17:00"),
+    (f"{_D} ساعت ۱۷ عصر", "17:00"),
+    (f"{_D} ساعت ۸ شب", "20:00"),
+    (f"{_D} ساعت ۲۲:۱۵ شب", "22:15"),
+    (f"{_D} ساعت ۲ شب", "02:00"),
+    (f"{_D} ساعت ۱۲ نیمه‌شب", "00:00"),
+    (f"{_D} ساعت ۱۲ شب", None),  # midnight of which night: people read it either way
+    (f"{_D} ساعت ۱۲ صبح", None),
+    (f"{_D} ساعت ۹ عصر", None),  # not an afternoon hour
+    (f"{_D} ساعت ۱۴ صبح", None),
+    # connectors between the date and the time
+    (f"{_D} - ۲۰:۵۶", "20:56"),
+    (f"{_D} – ۲۰:۵۶", "20:56"),  # en dash
+    (f"{_D}، ۲۰:۵۶", "20:56"),
+    (f"{_D}، ساعت ۲۰:۵۶", "20:56"),
+    (f"{_D} ساعت ۲۰:۵۶", "20:56"),
+    (f"{_D} در ساعت ۲۰:۵۶", "20:56"),
+    (f"{_D} - ساعت ۲۰:۵۶", "20:56"),
+    (f"{_D} (۲۰:۵۶)", "20:56"),
+    (f"{_D} (ساعت ۲۰:۵۶)", "20:56"),
+    (f"{_D} | ۲۰:۵۶", "20:56"),
+    (f"{_D} ساعت: ۲۰:۵۶", None),  # a label colon is not a connector: the day alone
+    ("۱۴۰۳/۰۷/۲۱ - ۲۰:۵۶", "20:56"),
+    ("۱۴۰۳/۰۷/۲۱ ۲۰:۵۶:۱۲", "20:56"),
+    ("۱۴۰۳-۰۷-۲۱ ۲۰:۵۶", "20:56"),
+    ("۲۰:۵۶ - ۱۴۰۳/۰۷/۲۱", "20:56"),  # time first
+    ("۲۰:۵۶ | ۱۴۰۳/۰۷/۲۱", "20:56"),
+    (f"ساعت ۰۸:۵۶ بعدازظهر - {_D}", "20:56"),  # time first, with its marker
+    # weekdays, with and without «روز» and a comma
+    (f"شنبه {_D} - ۲۰:۵۶", "20:56"),
+    (f"شنبه، {_D}، ساعت ۲۰:۵۶", "20:56"),
+    (f"روز شنبه {_D} ساعت ۸ شب", "20:00"),
+    (f"ساعت ۲۰:۵۶ روز شنبه {_D}", "20:56"),
+    ("یکشنبه ۲۲ مهر ۱۴۰۳ ۰۹:۰۵ ق.ظ", "09:05+1"),
+    ("سه‌شنبه ۲۴ مهر ۱۴۰۳ - ۱۰:۰۰", "10:00+3"),
+    ("پنج شنبه ۲۶ مهر ۱۴۰۳ ساعت ۱۹:۴۰", "19:40+5"),
+    # months spelled with «ماه», numeric and two-digit years, Gregorian
+    ("۲۱ مهرماه ۱۴۰۳ ساعت ۲۰:۵۶", "20:56"),
+    ("۲۱ مهر ۰۳ - ۲۰:۵۶", "20:56"),
+    ("12 Oct 2024 08:56 PM", "20:56"),
+    ("۱۲ اکتبر ۲۰۲۴ - ۲۰:۵۶", "20:56"),
+    # a time that cannot be read leaves the day, never a wrong time
+    (f"{_D} ساعت ۲۵:۱۰", None),
+    (f"{_D} ساعت ۰۸:۵۶ ب . ظ", None),  # a marker spelled in an unknown way
+    (f"{_D} ساعت ۰۸:۵۶ بعدِ ظهر", None),
+    # no time at all
+    (_D, None),
+    (f"شنبه {_D}", None),
+]
+
+
+def _local(day_offset: int, clock: str) -> datetime:
+    hour, minute = map(int, clock.split(":"))
+    return datetime(2024, 10, 12 + day_offset, hour, minute, tzinfo=dates.TEHRAN).astimezone(UTC)
+
+
+@pytest.mark.usefixtures("pinned_today")
+@pytest.mark.parametrize(("text", "expected"), TIME_FORMS)
+def test_every_way_a_time_is_written(text: str, expected: str | None) -> None:
+    found = find_dates(f"تاریخ انتشار: {text}")
+    assert len(found) == 1, found
+    (match,) = found
+    if expected is None:
+        offset = {"یکشنبه": 1}.get(text.split()[0], 0)
+        assert not match.has_time
+        assert match.when == _local(offset, "00:00")
+        return
+    clock, _, offset = expected.partition("+")
+    assert match.has_time
+    assert match.when.replace(second=0) == _local(int(offset or 0), clock)  # to the minute
+
+
+def test_time_forms_table_is_large_enough() -> None:
+    assert len(TIME_FORMS) >= 60

@@ -42,7 +42,65 @@ PAIRS = [
     ("۱۲,۵۰۰ تومان", "۱۲٬۵۰۰ تومان"),
     ("مورخ ۱۴۰۰/۰۳/۱۴ ساعت 10:30", "مورخ ۱۴۰۰/۰۳/۱۴ ساعت ۱۰:۳۰"),
     ("۱۴-۰۳-۱۴۰۰", "۱۴-۰۳-۱۴۰۰"),
+    # Foreign tokens are kept as written (issue 13: hazm gave «H ۳ N ۲», «F- ۳۵», «۵ G»).
+    # a virus strain: no Persian digits and no spaces inside
+    ("آنفلوآنزای H3N2 سویه غالب است", "آنفلوآنزای H3N2 سویه غالب است"),
+    # model names with hyphens; the sentence's final dot is not part of the token
+    ("جنگنده F-35 و پهپاد MQ-9.", "جنگنده F-35 و پهپاد MQ-9."),
+    # a digit first, then the letter
+    ("نسخه 5G اپلیکیشن", "نسخه 5G اپلیکیشن"),
+    ("مبتلا به COVID-19 شدند", "مبتلا به COVID-19 شدند"),
+    # variants not in the cases: other strains, lower case, slashes and dots inside
+    ("سویه H5N1 و h1n1 و SARS-CoV-2", "سویه H5N1 و h1n1 و SARS-CoV-2"),
+    ("موشک S-400 و تانک T-72B3", "موشک S-400 و تانک T-72B3"),
+    ("پروتکل TCP/IP و نسخه v2.1.3", "پروتکل TCP/IP و نسخه v2.1.3"),
+    ("اینترنت 4G و 3G", "اینترنت 4G و 3G"),
+    # a URL, whole, and its sentence end outside it
+    ("در نشانی https://www.example.ir/fa/results/1403 ببینند.",
+     "در نشانی https://www.example.ir/fa/results/1403 ببینند."),
+    ("سایت www.isna.ir/news/14030721 را ببینید", "سایت www.isna.ir/news/14030721 را ببینید"),
+    # an email and a handle, and a Latin hashtag
+    ("به نشانی info@example.ir پاسخ", "به نشانی info@example.ir پاسخ"),
+    ("حساب @irna_fa با #Iran2024", "حساب @irna_fa با #Iran2024"),
+    # a bare number between Latin words is still a number of the Persian text
+    ("قیمت 12 دلار", "قیمت ۱۲ دلار"),
+    # dotted Persian abbreviations are not spaced («ه. ش.»), so they are not cut
+    ("سال ۱۲۸۵ ه.ش. ساخته", "سال ۱۲۸۵ ه.ش. ساخته"),
+    ("ساعت ۱۰ ق.ظ. آغاز", "ساعت ۱۰ ق.ظ. آغاز"),
+    ("وزارت ج.ا.ا. برگزار", "وزارت ج.ا.ا. برگزار"),
+    ("سال ۵۰۰ ق.م بود", "سال ۵۰۰ ق.م بود"),
 ]
+
+# (normalized paragraph, its sentences)
+SENTENCES = [
+    # dotted abbreviations end no sentence (cases/ingest/abbreviations)
+    ("مسجد در سال ۱۲۸۵ ه.ش. ساخته شد. مراسم ساعت ۱۰ ق.ظ. در وزارت ج.ا.ا. برگزار شد.",
+     ["مسجد در سال ۱۲۸۵ ه.ش. ساخته شد.", "مراسم ساعت ۱۰ ق.ظ. در وزارت ج.ا.ا. برگزار شد."]),
+    ("جلسه ساعت ۸ ب.ظ. تمام شد. سپس رفتند.", ["جلسه ساعت ۸ ب.ظ. تمام شد.", "سپس رفتند."]),
+    ("در سال ۵۰ ق.م. ساخته شد. امروز مرمت شد.", ["در سال ۵۰ ق.م. ساخته شد.", "امروز مرمت شد."]),
+    # a Latin initialism
+    ("سفیر U.S. آمد. سپس رفت.", ["سفیر U.S. آمد.", "سپس رفت."]),
+    # decimals with either mark do not split
+    ("تورم ۲٫۵ درصد شد. رشد ۲.۵ درصد بود.", ["تورم ۲٫۵ درصد شد.", "رشد ۲.۵ درصد بود."]),
+    # a quotation ends with its own mark: the sentence ends after the closing guillemet,
+    # and the marks inside the quotation end nothing
+    ("او گفت: «کار تمام شد. فردا می‌رویم.» سپس رفت.",
+     ["او گفت: «کار تمام شد. فردا می‌رویم.»", "سپس رفت."]),
+    ("آیا «این پایان است؟» پرسید. بله.", ["آیا «این پایان است؟»", "پرسید.", "بله."]),
+    # a parenthesis closing a sentence
+    ("خبر رسید (این تأیید شد.) سپس رفت.", ["خبر رسید (این تأیید شد.)", "سپس رفت."]),
+    # an unmatched guillemet does not swallow the paragraph
+    ("او گفت: «کار تمام شد. فردا می‌رویم. سپس رفت.",
+     ["او گفت: «کار تمام شد.", "فردا می‌رویم.", "سپس رفت."]),
+    # a URL and an email inside sentences (cases/ingest/url-and-email)
+    ("کارنامه در https://www.example.ir/fa/results/1403 است. پرسش به info@example.ir بفرستید.",
+     ["کارنامه در https://www.example.ir/fa/results/1403 است.", "پرسش به info@example.ir بفرستید."]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SENTENCES)
+def test_split_sentences_table(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
 
 
 @pytest.mark.parametrize(("raw", "expected"), PAIRS)
