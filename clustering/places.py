@@ -1,0 +1,297 @@
+"""Where a report happened: the places a Persian headline names, from ``data/places.tsv``.
+
+Reports that share a template but not an event (rallies in twenty cities, each governor saying
+basic goods suffice, two earthquakes in two provinces on one day) differ in their place; so do
+each country's reactions (DESIGN.md, "What a real stream adds"). This module finds the places
+and says whether two reports' places can be the same: ``compatible``.
+
+Place ids: a country is its ISO 3166-1 code (``IR``, ``US``); an Iranian province its ISO
+3166-2 code (``IR-06`` Khuzestan); a county ``IR-06-abadan``; a city inside a county
+``IR-06-bandarimam``; a world city or a country's region ``US-washington``, ``PS-gaza``; a sea
+or strait ``R-persiangulf``; a supranational area (continent, "the Middle East", the EU)
+``A-europe``. A province whose capital has its name (تهران, اصفهان, قم ...) has one row: the
+bare name is the province, the broader reading, so a wrong reading joins rather than splits.
+
+The matcher works on words, not characters: the text is folded (Arabic letter variants, hamza
+seats, diacritics), split into words at spaces, ZWNJ and punctuation, and word runs are looked
+up in one dict. A name written with a space or ZWNJ («تل‌آویو», «تل آویو») matches with either
+or with none («تلآویو»); a name written solid matches only where its parts are known to split
+(before «آباد» and «شهر», after «بندر»), so «بندر عباس» finds بندرعباس but no two ordinary
+words glue into a place. Names that are also common words («نور», «میانه», «مهر») are *cued*:
+they count only after a word that announces a place («شهرستان نور», «فرماندار مهر»). Pure
+Python, one dict lookup per word: a 50,000-headline window takes about a second (see
+tests/test_places.py and the closing note of the gazetteer change).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+GAZETTEER = Path(__file__).resolve().parent.parent / "data" / "places.tsv"
+
+KINDS = ("country", "province", "county", "city", "world_city", "region", "area")
+
+# Letter variants that spell one name several ways: Arabic yeh/kaf (ingest normalizes them, but
+# a raw title may reach us), hamza seats («اسرائیل»/«اسراییل», «مأرب»/«مارب», «نائین»/«نایین»),
+# teh marbuta and heh with hamza («منطقهٔ»), tatweel and the diacritics.
+_FOLD = str.maketrans(
+    {"ي": "ی", "ى": "ی", "ك": "ک", "ئ": "ی", "أ": "ا", "إ": "ا", "ٱ": "ا", "ؤ": "و", "ة": "ه", "ۀ": "ه",
+     "ە": "ه", "\u0640": None, "\u0654": None, "\u0655": None, "\u0670": None}
+    | {chr(c): None for c in range(0x064B, 0x0653)}
+)
+# A word: letters only. ZWNJ, spaces, digits and punctuation all end a word.
+_WORD = re.compile(r"[^\W\d_]+")
+# What may stand between two words of one name: spaces and ZWNJ, nothing else («تل، آویو» is not
+# a name).
+_JOIN = re.compile("[ \u200c]*")
+# Where a solid spelling may be split in running text: «خرم آباد», «مشگین شهر», «بندر عباس».
+_SUFFIXES = ("آباد", "شهر")
+_PREFIXES = ("بندر",)
+
+# What may follow a name across a ZWNJ and still leave it the name: plural and possessive
+# endings («تهران‌ها», «ایران‌مان»). Any other word after a ZWNJ makes a compound: «نجف‌آبادی»
+# is a surname, not Najaf. A name right after a ZWNJ is a compound's tail («دری‌نجف‌آبادی»).
+_ZWNJ_SUFFIXES = frozenset({"ها", "های", "هایی", "ای", "ی", "یی", "اش", "ام", "مان", "تان", "شان", "است"})
+
+# Words that announce a place, after which a cued name counts: «شهرستان نور», «فرماندار مهر»,
+# «امام جمعه بهار» (the last word of «امام جمعه»), «کشور مالی».
+CUES = frozenset({
+    "شهر", "شهرستان", "استان", "بندر", "مرز", "منطقه", "کشور", "جمهوری",
+    "فرماندار", "فرمانداری", "شهردار", "شهرداری", "بخشدار", "بخشداری", "استاندار", "استانداری",
+    "دادستان", "دادستانی", "جمعه", "اهالی",
+})
+
+# Neighbouring words that veto a reading (folded words; checked right before or right after the
+# name). «به گزارش فارس» and «خبرگزاری مهر» name an agency (attribution, DESIGN.md), not the
+# province or the county; «زیر و بم» is an idiom; «ایران خودرو» a company; «کوه البرز» the
+# mountains that cross three provinces; «دبی آب» a flow rate; «مصر است» "insists".
+_AGENCY_BEFORE = (("خبرگزاری",), ("گزارش",), ("نقل", "از"), ("خبرنگار",))
+VETO_BEFORE: dict[str, tuple[tuple[str, ...], ...]] = {
+    "فارس": _AGENCY_BEFORE,
+    "مهر": _AGENCY_BEFORE,
+    "ایران": (("روزنامه",),),
+    "بم": (("زیر", "و"),),
+    "البرز": (("کوه",), ("رشته",), ("بیمه",)),
+    "گلستان": (("کاخ",),),
+}
+VETO_AFTER: dict[str, tuple[tuple[str, ...], ...]] = {
+    "ایران": (("خودرو",), ("ایر",), ("اینترنشنال",), ("خودروی",)),
+    "دبی": (("آب",), ("رودخانه",), ("رود",), ("خروجی",), ("ورودی",), ("چشمه",), ("چاه",), ("سد",)),
+    "مصر": (("است",), ("هستند",), ("هستیم",), ("بود",), ("بودند",), ("بوده",)),
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    """One row of the gazetteer."""
+
+    id: str
+    kind: str
+    parent: str | None
+    names: tuple[str, ...]
+    cued: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Reading:
+    place: str
+    cued: bool
+    splits: frozenset[int]  # offsets in the key where running text may break the name
+
+
+def fold(text: str) -> str:
+    """Fold letter variants and drop diacritics, as the matcher sees text."""
+    return text.translate(_FOLD)
+
+
+def name_key(name: str) -> tuple[str, frozenset[int]]:
+    """A name's lookup key (its letters, no separators) and where running text may split it."""
+    words = _WORD.findall(fold(name))
+    key = "".join(words)
+    splits: set[int] = set()
+    at = 0
+    for word in words:
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) > len(suffix) + 1:
+                splits.add(at + len(word) - len(suffix))
+        for prefix in _PREFIXES:
+            if word.startswith(prefix) and len(word) > len(prefix) + 1:
+                splits.add(at + len(prefix))
+        at += len(word)
+        splits.add(at)
+    splits.discard(len(key))
+    return key, frozenset(splits)
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """The rows by id, and the lookup tables built from them once."""
+
+    places: dict[str, Place]
+    readings: dict[str, tuple[_Reading, ...]]
+    starts: dict[str, int]  # a first word of some name -> the most words a name from it spans
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Place]) -> Gazetteer:
+        places = {p.id: p for p in rows}
+        found: dict[tuple[str, str, bool], set[int]] = {}
+        for p in places.values():
+            for names, cued in ((p.names, False), (p.cued, True)):
+                for name in names:
+                    key, splits = name_key(name)
+                    if not key:
+                        continue
+                    found.setdefault((key, p.id, cued), set()).update(splits)
+                    # the ezafe of a name ending in a vowel: «آمریکای لاتین», «اروپای شرقی»
+                    if key[-1] in "او":
+                        found.setdefault((key + "ی", p.id, cued), set()).update(splits)
+        readings: dict[str, list[_Reading]] = {}
+        starts: dict[str, int] = {}
+        for (key, pid, cued), splits in found.items():
+            readings.setdefault(key, []).append(_Reading(pid, cued, frozenset(splits)))
+            cuts = sorted(splits)
+            for end in [*cuts, len(key)]:
+                first = key[:end]
+                starts[first] = max(starts.get(first, 0), len(cuts) + 1)
+        return cls(places, {k: tuple(v) for k, v in readings.items()}, starts)
+
+    def ancestors(self, pid: str) -> tuple[str, ...]:
+        """The place's parent, its parent's parent, ... (nearest first)."""
+        out: list[str] = []
+        parent = self.places[pid].parent if pid in self.places else None
+        while parent and parent not in out:
+            out.append(parent)
+            parent = self.places[parent].parent if parent in self.places else None
+        return tuple(out)
+
+
+def read_tsv(path: Path) -> list[Place]:
+    """Read a gazetteer file: a header line, then id, kind, parent, names, cued (``|``-separated)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        return [
+            Place(
+                id=row["id"],
+                kind=row["kind"],
+                parent=row["parent"] or None,
+                names=tuple(n for n in row["names"].split("|") if n),
+                cued=tuple(n for n in (row.get("cued") or "").split("|") if n),
+            )
+            for row in reader
+        ]
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """The bundled gazetteer, read and indexed on first use."""
+    return Gazetteer.from_rows(read_tsv(GAZETTEER))
+
+
+def _vetoed(table: dict[str, tuple[tuple[str, ...], ...]], key: str, words: list[str], at: int, before: bool) -> bool:
+    for phrase in table.get(key, ()):
+        n = len(phrase)
+        if before and at >= n and tuple(words[at - n:at]) == phrase:
+            return True
+        if not before and tuple(words[at:at + n]) == phrase:
+            return True
+    return False
+
+
+def places(text: str, gaz: Gazetteer | None = None) -> frozenset[str]:
+    """The ids of the places a text names (longest name first, whole words only)."""
+    g = gaz or gazetteer()
+    folded = fold(text)
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(folded)]
+    words = [folded[s:e] for s, e in spans]
+    found: set[str] = set()
+    i, n = 0, len(words)
+    while i < n:
+        most = g.starts.get(words[i], 0)
+        if not most or (spans[i][0] and folded[spans[i][0] - 1] == "\u200c"):
+            i += 1
+            continue
+        # how many words from i are joined by nothing but spaces and ZWNJ
+        run = 1
+        while run < most and i + run < n and _JOIN.fullmatch(folded, spans[i + run - 1][1], spans[i + run][0]):
+            run += 1
+        taken = 0
+        for k in range(run, 0, -1):
+            key = "".join(words[i:i + k])
+            options = g.readings.get(key)
+            if not options:
+                continue
+            cuts, at = set(), 0
+            for w in words[i:i + k - 1]:
+                at += len(w)
+                cuts.add(at)
+            cued = i > 0 and words[i - 1] in CUES
+            fits = [r for r in options if cuts <= r.splits and (cued or not r.cued)]
+            if not fits:
+                continue
+            end = spans[i + k - 1][1]
+            glued = i + k < n and spans[i + k][0] == end + 1 and folded[end] == "\u200c"
+            if glued and words[i + k] not in _ZWNJ_SUFFIXES:
+                continue
+            if _vetoed(VETO_BEFORE, key, words, i, True) or _vetoed(VETO_AFTER, key, words, i + k, False):
+                continue
+            # after a cue the cued reading wins («شهرستان میامی» is in Semnan, «میامی» in Florida)
+            fits.sort(key=lambda r: r.cued != cued)
+            found.add(fits[0].place)
+            taken = k
+            break
+        i += taken or 1
+    return frozenset(found)
+
+
+def country(pid: str, gaz: Gazetteer | None = None) -> str | None:
+    """The country a place lies in (itself for a country); None for seas and areas."""
+    g = gaz or gazetteer()
+    for p in (pid, *g.ancestors(pid)):
+        if p in g.places and g.places[p].kind == "country":
+            return p
+    return None
+
+
+def countries(ids: Iterable[str], gaz: Gazetteer | None = None) -> frozenset[str]:
+    """The countries of the places (Iran for its provinces, counties and cities)."""
+    g = gaz or gazetteer()
+    return frozenset(c for c in (country(p, g) for p in ids) if c)
+
+
+def local(ids: Iterable[str], gaz: Gazetteer | None = None) -> frozenset[str]:
+    """The places inside Iran below the country: provinces, counties, cities, Iranian waters."""
+    g = gaz or gazetteer()
+    return frozenset(p for p in ids if p != "IR" and country(p, g) == "IR")
+
+
+def specific(ids: Iterable[str], gaz: Gazetteer | None = None) -> frozenset[str]:
+    """The most specific places: those that contain no other place of the set."""
+    g = gaz or gazetteer()
+    given = frozenset(ids)
+    covered = {a for p in given for a in g.ancestors(p)}
+    return frozenset(given - covered)
+
+
+def compatible(a: Iterable[str], b: Iterable[str], gaz: Gazetteer | None = None) -> bool | None:
+    """Whether two reports' places can be one event's: None if either names none.
+
+    True when a place of one equals or contains (is an ancestor of) a place of the other,
+    False otherwise. Supranational areas («اروپا», «خاورمیانه») are too vague to tell and are
+    left out; a report that names only such areas counts as naming none.
+    """
+    g = gaz or gazetteer()
+
+    def concrete(ids: Iterable[str]) -> frozenset[str]:
+        return frozenset(p for p in ids if p in g.places and g.places[p].kind != "area")
+
+    a2, b2 = concrete(a), concrete(b)
+    if not a2 or not b2:
+        return None
+    up_a = {p: {p, *g.ancestors(p)} for p in a2}
+    up_b = {p: {p, *g.ancestors(p)} for p in b2}
+    return any(x in up_b[y] or y in up_a[x] for x in a2 for y in b2)
