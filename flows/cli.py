@@ -50,6 +50,8 @@ def _summary_line(counts: dict[str, Any]) -> str:
             f"rejected {counts.get('rejected_total', 0)}" + (f" ({by_reason})" if by_reason else ""))
     if counts.get("unchanged_files"):
         line += f", {counts['unchanged_files']} unchanged files skipped"
+    if counts.get("nothing_new"):
+        return line + f"; nothing new: stories unchanged ({counts.get('stories', 0)})"
     if "stories" in counts:
         line += (f"; stories {counts['stories']} ({counts.get('stories_new', 0)} new, "
                  f"{counts.get('stories_updated', 0)} updated); embedded {counts.get('embedded', 0)} new texts")
@@ -92,14 +94,23 @@ def _quiet_known_errors() -> None:
 # --- commands ---------------------------------------------------------------------------
 
 
-def cmd_run(args: argparse.Namespace) -> int:
+def _run(settings: Any, paths: Sequence[str], verbose: bool) -> dict[str, Any]:
+    """A pipeline run: finished at once when nothing is new, else the Prefect flow."""
+    from flows.nothing_new import finish_if_nothing_new
+
+    counts = finish_if_nothing_new(settings, paths)  # before torch and Prefect start
+    if counts is not None:
+        return counts
     from flows.settings import prefect_defaults
 
-    prefect_defaults(args.verbose)  # before Prefect is imported: it reads them once
+    prefect_defaults(verbose)  # before Prefect is imported: it reads them once
     from flows.pipeline import run_local
 
     _quiet_known_errors()
+    return run_local(settings, paths)
 
+
+def cmd_run(args: argparse.Namespace) -> int:
     overrides: dict[str, Any] = {}
     if args.no_wait:
         overrides["flow.wait_for_lock"] = False
@@ -108,7 +119,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(args, **overrides)
     if args.no_wait:
         _fail_if_locked(settings.db)
-    counts = run_local(settings, args.paths)
+    counts = _run(settings, args.paths, args.verbose)
     print(_summary_line(counts))
     print(f"database: {Path(settings.db).resolve()}")
     if counts.get("report"):
@@ -129,16 +140,11 @@ def _fail_if_locked(db_path: str) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from flows.settings import ROOT, prefect_defaults
-
-    prefect_defaults(args.verbose)  # before Prefect is imported: it reads them once
-    from flows.pipeline import run_local
-
-    _quiet_known_errors()
+    from flows.settings import ROOT
     from storage.queries import list_stories
 
     settings = _settings(args)
-    counts = run_local(settings, [str(ROOT / "data" / "samples")])
+    counts = _run(settings, [str(ROOT / "data" / "samples")], args.verbose)
     db = _db(args)
     with db.connect(read_only=True) as con:
         stories = list_stories(con)
@@ -399,9 +405,12 @@ def cmd_model_build(args: argparse.Namespace) -> int:
     path = ensure_default_model(params if isinstance(params, EmbedParams) else EmbedParams(),
                                 say=lambda msg: print(f"  {msg}", file=sys.stderr, flush=True))
     print(f"{'already built' if already else 'built'}: {path}")
-    choice = path / "dastan_backend.json"
-    if choice.exists():
-        print(f"backend: {json.loads(choice.read_text())['backend']}")
+    from clustering.backends import chosen_backend
+    from clustering.embed import probe_here
+
+    # a build made on another machine (a copied data/models) is probed here, once
+    backend = chosen_backend(path) or probe_here(path, say=lambda msg: print(f"  {msg}", file=sys.stderr, flush=True))
+    print(f"backend on this machine: {backend}")
     return 0
 
 

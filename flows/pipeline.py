@@ -17,7 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from clustering.embed import EmbedParams
+from clustering.embed import EmbedParams, resolved
 from clustering.embed import encoder_id as encoder_id_of
 from flows import stages
 from flows.checkpoints import checkpoint
@@ -170,14 +170,15 @@ def _fetch(settings: Settings, sources: list[str], run_id: str, counts: dict[str
 
 def _embed_pending(settings: Settings, counts: dict[str, Any]) -> str:
     """Embed the window's texts that have no vector yet, in batches; return the model id."""
-    encoder_id = encoder_id_of(settings.embed)
+    params = resolved(settings.embed)  # workers embed with the backend the id names
+    encoder_id = encoder_id_of(params)
     db = Database(settings.db)
     pending = stages.pending_texts(db, encoder_id, settings)
     counts["embedded"] = len(pending)
     counts["model"] = encoder_id
     if pending:
         batches = list(stages.batched(pending, EMBED_BATCH))
-        futures = [embed_batch.submit([t for _, t in b], settings.embed) for b in batches]
+        futures = [embed_batch.submit([t for _, t in b], params) for b in batches]
         with Progress("embed", total=len(pending), unit="text") as bar:
             for b, fut in zip(batches, futures, strict=True):
                 save_embeddings(settings.db, [h for h, _ in b], fut.result(), encoder_id)

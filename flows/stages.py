@@ -21,6 +21,7 @@ import numpy as np
 from clustering.embed import EmbedParams, Encoder
 from clustering.stories import Story
 from flows.checkpoints import checkpoint
+from flows.nothing_new import file_fingerprint
 from flows.progress import Progress
 from flows.settings import Settings
 from flows.summaries import summarize_stories
@@ -29,7 +30,7 @@ from ingest import Article, Reject
 from ingest.models import content_hash
 from storage import Database
 from storage.articles import add_rejects, load_articles, upsert_articles, window_article_ids
-from storage.embeddings import cached_vectors, save_vectors
+from storage.embeddings import cached_vectors, missing_vectors, save_vectors
 from storage.stories import (
     SourceNote,
     StoryText,
@@ -191,17 +192,6 @@ def mark_near_duplicates(con: Any, articles: list[Article], threshold: float) ->
     return out
 
 
-def file_fingerprint(path: Path, params: Any) -> str:
-    """The file's bytes and the ingest settings that read them: the same pair reads the same."""
-    import hashlib
-
-    h = hashlib.sha256(repr(params).encode())
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def ingest_paths(db: Database, paths: Sequence[str | Path], settings: Settings, run_id: str,
                  progress: Progress | None = None) -> IngestCounts:
     """Read files and directories and store what they hold; files read before are skipped."""
@@ -210,7 +200,6 @@ def ingest_paths(db: Database, paths: Sequence[str | Path], settings: Settings, 
     from ingest.sources import load_registry
     from storage.files import known_fingerprints
 
-    registry = load_registry(settings.ingest.registry)
     files = list(iter_files(paths))
     prints = {str(f): file_fingerprint(f, settings.ingest) for f in files if isinstance(f, Path)}
     known: set[str] = set()
@@ -219,8 +208,10 @@ def ingest_paths(db: Database, paths: Sequence[str | Path], settings: Settings, 
             known = known_fingerprints(con, list(prints.values()))
     skipped = 0
 
+    registry: Any = None
+
     def stream() -> Iterator[Article | Reject | FileDone]:
-        nonlocal skipped
+        nonlocal skipped, registry
         for f in files:
             if isinstance(f, Reject):
                 yield f
@@ -228,6 +219,8 @@ def ingest_paths(db: Database, paths: Sequence[str | Path], settings: Settings, 
             if prints[str(f)] in known:
                 skipped += 1
                 continue
+            if registry is None:  # only when a file is read: loading it takes seconds
+                registry = load_registry(settings.ingest.registry)
             for draft in read_path(f, settings.ingest):
                 yield draft if isinstance(draft, Reject) else build_article(draft, registry)
             yield FileDone(prints[str(f)], str(f), f.stat().st_size)
@@ -246,12 +239,10 @@ def cached_encoder(params: EmbedParams) -> Encoder:
 
 
 def pending_texts(db: Database, model_id: str, settings: Settings) -> list[tuple[str, str]]:
-    """(hash, text) of the window's sentences that have no vector for this model yet."""
+    """(hash, text) of the window's sentences that have no vector for this model yet, each once,
+    shortest first (see :func:`storage.embeddings.missing_vectors`)."""
     with db.connect(read_only=not db.is_memory) as con:
-        articles = load_articles(con, window_article_ids(con))
-        wanted = {content_hash(s.text): s.text for a in articles for s in embedded_sentences(a, settings.summary)}
-        have = cached_vectors(con, list(wanted), model_id).keys() if wanted else set()
-    return [(h, t) for h, t in wanted.items() if h not in have]
+        return missing_vectors(con, model_id, settings.summary.candidates_per_article)
 
 
 def embed_texts(texts: Sequence[str], params: EmbedParams) -> np.ndarray:

@@ -63,3 +63,36 @@ def count_vectors(con: Any, model_id: str | None = None) -> int:
     if model_id is None:
         return int(con.execute("SELECT count(*) FROM embeddings").fetchone()[0])
     return int(con.execute("SELECT count(*) FROM embeddings WHERE model_id = ?", [model_id]).fetchone()[0])
+
+
+def missing_vectors(con: Any, model_id: str, per_article: int, limit: int | None = None) -> list[tuple[str, str]]:
+    """(hash, text) of the window's sentences that clustering and summaries read and that have
+    no vector for ``model_id`` yet, each text once, shortest first.
+
+    The same sentences as ``flows.window.embedded_sentences`` (each article's first title and
+    its first ``per_article`` other content sentences), chosen in SQL so that finding the
+    few new texts of a run does not read the whole window back into Python. Shortest first
+    (then by hash, so the order is stable): batches of texts of one length pad least.
+    ``limit`` stops at the first few (the "is anything missing" question).
+    """
+    rows = con.execute(
+        f"""WITH win AS (
+                SELECT a.article_id FROM articles a
+                LEFT JOIN story_articles sa USING (article_id)
+                LEFT JOIN stories s USING (story_id)
+                WHERE coalesce(s.frozen, FALSE) = FALSE),
+            content AS (
+                SELECT s.content_hash, s.text, s.role = 'title' AS is_title,
+                       row_number() OVER (PARTITION BY s.article_id, s.role = 'title' ORDER BY s.position) AS k
+                FROM sentences s JOIN win USING (article_id)
+                WHERE s.role <> 'boilerplate' AND s.copy_of IS NULL),
+            wanted AS (
+                SELECT content_hash, any_value(text) AS text FROM content
+                WHERE (is_title AND k = 1) OR (NOT is_title AND k <= ?)
+                GROUP BY content_hash)
+            SELECT w.content_hash, w.text FROM wanted w
+            WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = w.content_hash AND e.model_id = ?)
+            ORDER BY length(w.text), w.content_hash {"LIMIT ?" if limit is not None else ""}""",
+        [per_article, model_id] + ([limit] if limit is not None else []),
+    ).fetchall()
+    return [(h, t) for h, t in rows]

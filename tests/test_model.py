@@ -90,7 +90,9 @@ def test_model_directory_is_a_plain_sentence_transformers_model(real_encoder):
     assert model.get_embedding_dimension() == 384
     v = model.encode(["تهران"], prompt_name="query", normalize_embeddings=True)
     assert v.shape == (1, 384)
-    meta = json.loads((path / "dastan_backend.json").read_text())
+    from clustering.backends import machine_key
+
+    meta = json.loads((path / "dastan_backend.json").read_text())["machines"][machine_key()]
     assert meta["backend"] in ("torch-fp32", "torch-bf16")
     assert meta["probe"][meta["backend"]]["min_cosine_to_fp32"] >= 0.999
 

@@ -1,0 +1,131 @@
+"""A run with nothing new to do, decided before anything heavy starts.
+
+Most runs over a directory of saved files find every file already read. Such a run has
+nothing to ingest, nothing to embed and nothing to cluster, so it needs neither the
+embedding model (torch) nor Prefect (its temporary API server takes seconds to start): it
+checks what the database already holds, records the run, and says so. Everything here is
+cheap to import: the standard library, DuckDB through ``storage``, and the file readers'
+directory walk.
+
+What "nothing new" means is exactly what the full run would find: every input file was
+read before (same bytes, same ingest settings), no stored article is outside a story, and
+every sentence the window's stories and summaries read has a vector for this machine's
+model and backend. When any of that fails, or cannot be told without torch (a machine that
+has not probed the backends yet), the full run goes ahead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from flows.settings import Settings
+from storage import Database, run_lock
+
+log = logging.getLogger(__name__)
+
+
+def file_fingerprint(path: Path, params: Any) -> str:
+    """The file's bytes and the ingest settings that read them: the same pair reads the same."""
+    h = hashlib.sha256(repr(params).encode())
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def input_fingerprints(inputs: Sequence[str], settings: Settings) -> list[str] | None:
+    """Fingerprints of every input file; None when an input is missing (the full run records it)."""
+    from ingest.readers import iter_files
+
+    prints = []
+    for f in iter_files(inputs):
+        if not isinstance(f, Path):
+            return None
+        prints.append(file_fingerprint(f, settings.ingest))
+    return prints
+
+
+def what_is_new(con: Any, prints: Sequence[str], model_id: str, settings: Settings) -> str | None:
+    """What the full run would have to do (one reason, for the log), or None for nothing."""
+    from storage.embeddings import missing_vectors
+    from storage.files import known_fingerprints
+    from storage.schema import CURRENT_VERSION, current_version
+
+    if current_version(con) != CURRENT_VERSION:
+        return "the database needs a migration"
+    unread = len(set(prints) - known_fingerprints(con, list(set(prints))))
+    if unread:
+        return f"{unread} input file(s) not read before"
+    loose = con.execute("""SELECT count(*) FROM articles a LEFT JOIN story_articles sa USING (article_id)
+                           WHERE sa.story_id IS NULL""").fetchone()[0]
+    if loose:
+        return f"{loose} stored article(s) in no story yet"
+    if con.execute("SELECT count(*) FROM pending_copies").fetchone()[0]:
+        return "wire copies found by an unfinished run"
+    if missing_vectors(con, model_id, settings.summary.candidates_per_article, limit=1):
+        return f"sentences without a {model_id} vector"
+    return None
+
+
+def finish_if_nothing_new(settings: Settings, inputs: Sequence[str], kind: str = "pipeline") -> dict[str, Any] | None:
+    """Record and return a finished run when ``inputs`` hold nothing new; None when there is work.
+
+    Holds the run lock while it looks (a run in progress is waited for, as the full run
+    would), so what it finds cannot change under it.
+    """
+    from clustering.embed import known_encoder_id
+
+    db = Database(settings.db)
+    if db.is_memory or not db.exists():
+        return None
+    prints = input_fingerprints(inputs, settings)
+    model_id = known_encoder_id(settings.embed)
+    if prints is None or model_id is None:
+        return None
+    run_id = uuid.uuid4().hex[:12]
+    with run_lock(db, run_id, wait=settings.flow.wait_for_lock, on_wait=log.warning):
+        with db.connect(read_only=True) as con:
+            reason = what_is_new(con, prints, model_id, settings)
+            if reason is not None:
+                log.info("a full run: %s", reason)
+                return None
+            stories = int(con.execute("SELECT count(*) FROM stories").fetchone()[0])
+            # the last run that may have changed stories or summaries (the report shows them)
+            last_change = con.execute(
+                """SELECT max(finished_at) FROM runs WHERE status IN ('completed', 'partial')
+                   AND json_extract_string(counts, '$.nothing_new') IS NULL""").fetchone()[0]
+        counts: dict[str, Any] = {
+            "run_id": run_id, "read": 0, "ingested": 0, "existing": 0, "duplicates": 0, "near_duplicates": 0,
+            "rejected": {}, "rejected_total": 0, "unchanged_files": len(prints), "embedded": 0, "model": model_id,
+            "stories": stories, "stories_new": 0, "stories_updated": 0, "nothing_new": True, "status": "completed",
+        }
+        _record(db, run_id, kind, settings, counts)
+    if settings.flow.report:
+        counts["report"] = _current_report(db, Path(settings.flow.report), last_change)
+    return counts
+
+
+def _record(db: Database, run_id: str, kind: str, settings: Settings, counts: dict[str, Any]) -> None:
+    from flows.settings import settings_dict
+    from storage.runs import COMPLETED, finish_run, start_run
+
+    with db.transaction() as con:
+        stale = start_run(con, run_id, kind, settings_dict(settings), settings.embed.model)
+        finish_run(con, run_id, COMPLETED, {k: v for k, v in counts.items() if k != "status"})
+    if stale:
+        log.warning("%d earlier run(s) ended without finishing; marked incomplete", stale)
+
+
+def _current_report(db: Database, out: Path, last_change: Any) -> str:
+    """The report's path, written again only when the file is missing or older than the last
+    run that changed stories (otherwise it already shows the database's stories)."""
+    if out.exists() and last_change is not None and out.stat().st_mtime >= last_change.timestamp():
+        return str(out)
+    from flows.publish import write_report
+
+    return str(write_report(db, out))
