@@ -437,7 +437,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("run", help="ingest files or directories and update stories")
-    p.add_argument("paths", nargs="+", help="files or directories (txt, jsonl, json, csv, html)")
+    p.add_argument("paths", nargs="+", help="files or directories (txt, jsonl, json, csv, html, xml/rss/atom feeds)")
     _common(p, model=True)
     p.add_argument("--no-wait", action="store_true", help="fail at once if another run holds the database")
     p.add_argument("--report", help="where to write the HTML report ('' for none)")

@@ -86,7 +86,7 @@ def poll_source(source: Source, validators: Mapping[str, tuple[str | None, str |
                 if got.not_modified:
                     result.polls.append(Poll(feed_url, source.key, "not_modified"))
                     continue
-                items = parse_feed(got.content or b"")
+                items = parse_feed(got.content or b"", got.url)  # relative links against the feed
             except (FetchError, FeedError) as err:
                 result.polls.append(Poll(feed_url, source.key, "failed", error=str(err)))
                 continue

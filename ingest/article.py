@@ -117,7 +117,9 @@ def build_article(draft: Draft, registry: Registry) -> Article | Reject:
 
     cited.extend(cited_outlets(" ".join(body_lines), registry))
     key_text = "\n".join(s.text for s in final if s.is_content)
-    source = registry.resolve(draft.source) if draft.source else None
+    # A report without a named source is its site's (a saved feed item or page, by the
+    # domain of its URL); the agency it credits is a different thing (attribution).
+    source = registry.resolve(draft.source) if draft.source else registry.by_url(draft.url)
     return Article(
         article_id=make_article_id(source, draft.external_id, draft.url, key_text),
         title=title,

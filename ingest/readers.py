@@ -1,4 +1,4 @@
-"""Read input files (txt, jsonl, json, csv, html) into drafts, or rejects with reasons.
+"""Read input files (txt, jsonl, json, csv, html, saved feeds) into drafts, or rejects with reasons.
 
 Everything that cannot become an article is returned as a :class:`Reject`; nothing is
 dropped silently. Files are read one at a time and JSON Lines one line at a time, so
@@ -22,7 +22,8 @@ from ingest.models import Reject, RejectReason, Role
 from ingest.params import IngestParams
 
 SUPPORTED = {".txt": "text", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
-             ".csv": "csv", ".html": "html", ".htm": "html"}
+             ".csv": "csv", ".html": "html", ".htm": "html", ".xml": "feed", ".rss": "feed",
+             ".atom": "feed"}
 _SNIFF_BYTES = 8192
 _MIN_DECODED_SHARE = 0.3  # a Windows-1256 decode must look like Arabic-script text
 # Valid non-ASCII characters per invalid sequence above which bytes are damaged UTF-8. Real
@@ -141,6 +142,9 @@ def read_path(path: Path, params: IngestParams) -> Iterator[Draft | Reject]:
         yield Reject(ref, RejectReason.TOO_LARGE,
                      f"{size} bytes: a saved page is one article, at most {params.max_record_bytes} bytes")
         return
+    if kind == "feed":
+        yield from _read_feed_file(path)
+        return
     try:
         text = decode_bytes(path.read_bytes())
     except DecodeError as err:
@@ -157,6 +161,32 @@ def read_path(path: Path, params: IngestParams) -> Iterator[Draft | Reject]:
         yield parse_html(text, ref, external_id=path.stem)
     else:
         yield from _read_json_document(text, ref, params)
+
+
+def _read_feed_file(path: Path) -> Iterator[Draft | Reject]:
+    """A saved RSS/Atom file: one draft per item, a reject for each part not read."""
+    from ingest.feeds import FeedError, feed_rejects, read_feed
+
+    ref = str(path)
+    data = path.read_bytes()
+    if not data.strip():
+        yield Reject(ref, RejectReason.EMPTY, "the input is empty")
+        return
+    try:
+        feed = read_feed(data)
+    except FeedError as err:
+        yield Reject(ref, err.reason, str(err), _sample_bytes(path))
+        return
+    if not feed.items and not feed.problems:
+        yield Reject(ref, RejectReason.NO_TEXT, "the feed has no items", _sample_bytes(path))
+    for n, item in enumerate(feed.items, 1):
+        segments: list[tuple[Role, str]] = [(Role.TITLE, item.title)] if item.title else []
+        if item.summary:
+            segments.append((Role.BODY, item.summary))
+        yield Draft(tuple(segments), raw_text=f"{item.title}\n\n{item.summary or ''}", input_ref=f"{ref}#{n}",
+                    external_id=item.guid or item.link, url=item.link, published_at=item.published_at,
+                    published_text=item.published_text)
+    yield from feed_rejects(feed, ref)
 
 
 def _sample_bytes(path: Path) -> str:
