@@ -55,6 +55,7 @@ _HAS_LATIN_LETTER = re.compile("[A-Za-z]")
 # (the Islamic Republic), «ق.م.», «ص.» with a page number is not one. hazm spaces them
 # («ه. ش.»), and a sentence splitter then cuts them (issue 13, cases/ingest/abbreviations).
 _ABBREVIATION = r"(?<![^\W\d_])[\u0621-\u064a\u067e-\u06cc]{1,2}(?:\.[\u0621-\u064a\u067e-\u06cc]{1,2})+\.?(?![^\W\d_])"
+_ADDRESS = re.compile(f"{_URL}|{_EMAIL}|{_HANDLE}")
 _FOREIGN = re.compile(f"{_URL}|{_EMAIL}|{_HANDLE}|{_ABBREVIATION}|{_LATIN}")
 # A shielded number is a Latin placeholder hazm leaves alone: marker, its index in letters
 # a-p (base 16), then "q", which no index contains, so the end is found even when a Latin
@@ -262,8 +263,12 @@ def lemmas(text: str) -> tuple[str, ...]:
 
 
 def persian_letter_share(text: str) -> float:
-    """Share of letters that are Arabic-script, to tell Persian text from other languages."""
-    letters = [ch for ch in text if ch.isalpha()]
+    """Share of letters that are Arabic-script, to tell Persian text from other languages.
+
+    URLs, emails and handles are addresses, not language: a Persian report that gives two
+    long addresses is still Persian (issue 13).
+    """
+    letters = [ch for ch in _ADDRESS.sub(" ", text) if ch.isalpha()]
     if not letters:
         return 0.0
     arabic = sum(1 for ch in letters if "\u0600" <= ch <= "\u06ff" or "\ufb50" <= ch <= "\ufeff")
