@@ -1,54 +1,80 @@
-"""What each source alone reported: its sentences no other source matches, and its own words.
+"""What each source alone reported: its facts no other source gave, and its own words.
 
-A sentence is matched when another source says nearly the same thing in nearly the same
-words (most of its content lemmas appear in one sentence of the other source). What is
-left is what a source adds: a fact the others lack, or its own framing of a shared fact
-(«وزیر جنگ اسرائیل» in one outlet, «وزیر دفاع رژیم صهیونیستی» in another). The most
-distinct come first: those farthest in meaning from everything the others wrote.
+A sentence is another source's too when that source states the same fact anywhere in its
+report, title included: the same figure, the same quote, the same content words
+(:func:`summarize.facts.same_fact`), or nearly the same meaning (cosine). What is left is
+what a source adds. A fact all sources gave is nobody's alone: «۱۱ نفر مصدوم شدند» in four
+agencies' words is listed under none of them. Only sentences that stand alone are listed
+(:mod:`summarize.speakers`). The most distinct come first: those farthest in meaning from
+everything the others wrote.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
+from summarize.facts import Facts, facts_of, same_fact
 from summarize.select import Candidate
 
-# Share of a sentence's lemmas found in another source's sentence above which the two say
-# the same thing the same way. Paraphrases across agencies in the sample corpus share
-# 0.2-0.45 of their lemmas; a wire copy's sentences share 0.9-1.0.
-LEXICAL_MATCH = 0.6
 _MIN_LEMMAS = 3
+# Two sentences of two sources this close in meaning tell one thing, whatever their words:
+# the summary's redundancy bar (SummaryParams.max_similarity, measured there).
+CLOSE = 0.93
 
 
-def _coverage(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a) if a else 0.0
+@dataclass(frozen=True)
+class Statement:
+    """One sentence of a report (title included) reduced to what it states, with its source."""
+
+    source: str
+    facts: Facts
 
 
-def unique_sentences(candidates: Sequence[Candidate], k: int = 3) -> dict[str, list[Candidate]]:
-    """Per source, up to ``k`` of its sentences that no other source's sentence matches."""
+def statements_of(candidates: Sequence[Candidate]) -> list[Statement]:
+    """The statements of the candidates themselves (when the whole reports are not at hand)."""
+    return [Statement(c.source or "unknown", facts_of(c.text, c.lemmas)) for c in candidates]
+
+
+def unique_sentences(candidates: Sequence[Candidate], k: int = 3,
+                     statements: Sequence[Statement] | None = None,
+                     close: float = CLOSE) -> dict[str, list[Candidate]]:
+    """Per source, up to ``k`` of its sentences stating a fact no other source gave.
+
+    ``statements`` are every sentence of every report of the story (default: the
+    candidates); a candidate is dropped when another source's statement states its fact.
+    """
     by_source: dict[str, list[int]] = {}
     for i, c in enumerate(candidates):
         by_source.setdefault(c.source or "unknown", []).append(i)
     if len(by_source) < 2:
         return {}
+    statements = statements_of(candidates) if statements is None else statements
+    facts = [facts_of(c.text, c.lemmas) for c in candidates]
     vectors = np.stack([c.vector for c in candidates])
     sims = vectors @ vectors.T
-    lemma_sets = [set(c.lemmas) for c in candidates]
     out: dict[str, list[Candidate]] = {}
     for source, own in by_source.items():
         others = [j for j in range(len(candidates)) if (candidates[j].source or "unknown") != source]
+        told = [st.facts for st in statements if st.source != source]
         scored = []
         for i in own:
-            if len(lemma_sets[i]) < _MIN_LEMMAS:
+            c = candidates[i]
+            if not c.alone or (len(facts[i].lemmas) < _MIN_LEMMAS and not facts[i].figures):
                 continue
-            if any(_coverage(lemma_sets[i], lemma_sets[j]) >= LEXICAL_MATCH for j in others):
+            nearest = float(sims[i, others].max())
+            if nearest >= close or any(same_fact(facts[i], f) for f in told):
                 continue
-            scored.append((float(sims[i, others].max()), i))
+            scored.append((nearest, i))
         scored.sort()
-        out[source] = [candidates[i] for _, i in scored[:k]]
+        chosen: list[int] = []
+        for _, i in scored:
+            if len(chosen) < k and not any(same_fact(facts[i], facts[j]) for j in chosen):
+                chosen.append(i)
+        out[source] = [candidates[i] for i in chosen]
     return out
 
 

@@ -25,6 +25,16 @@ class Candidate:
     url: str | None
     vector: np.ndarray
     lemmas: tuple[str, ...] = ()
+    # The sentence as a reader sees it alone: its speaker inserted («وی (رئیس ...) افزود»), its
+    # dateline gone ("" when that is the text itself); ``alone`` is False when no one can be
+    # named for its «وی ...» or its bare quote, and then it is never quoted (summarize.speakers).
+    display: str = ""
+    alone: bool = True
+
+    @property
+    def shown(self) -> str:
+        """The text to show for this sentence."""
+        return self.display or self.text
 
 
 def reading_order(picks: Sequence[Candidate]) -> list[Candidate]:
@@ -45,20 +55,24 @@ def mmr_select(
     diversity: float,
     max_similarity: float,
     must: Callable[[list[int]], int | None] | None = None,
+    same: np.ndarray | None = None,
+    eligible: np.ndarray | None = None,
 ) -> list[int]:
     """Maximal marginal relevance: greedily take the most relevant, least redundant.
 
     ``relevance`` scores each candidate; a pick's value is ``relevance - diversity *
     (max cosine to earlier picks)``, and a candidate closer than ``max_similarity`` to any
     pick is never taken (it would say the same thing twice). ``must``, given the picks so
-    far, may name a candidate to force next (used to bring in a second source).
+    far, may name a candidate to force next (used to bring in a second source). ``same`` (a
+    boolean matrix) marks pairs that state one fact whatever their cosine: a pick removes its
+    pair too. Only ``eligible`` candidates (default: all) are ever taken.
     """
     if not candidates or k <= 0:
         return []
     vectors = np.stack([c.vector for c in candidates])
     sims = vectors @ vectors.T
     chosen: list[int] = []
-    available = np.ones(len(candidates), dtype=bool)
+    available = np.ones(len(candidates), dtype=bool) if eligible is None else eligible.copy()
     while len(chosen) < k and available.any():
         forced = must(chosen) if must else None
         if forced is not None and available[forced]:
@@ -72,4 +86,6 @@ def mmr_select(
         chosen.append(best)
         available[best] = False
         available &= sims[best] < max_similarity
+        if same is not None:
+            available &= ~same[best]
     return chosen
