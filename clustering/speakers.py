@@ -1,0 +1,310 @@
+"""Who made the statement a report is about: «استاندار لرستان: ...», «به گفته X», «X اعلام کرد».
+
+A stream's template reports differ in their speaker: each governor says basic goods suffice,
+each country condemns, each minister reacts (DESIGN.md, "What a real stream adds"). This module
+reads the speaker from a headline, or from the first sentence when the headline names none,
+and compares two speakers. It is built for precision: a wrong speaker splits one story, so
+anything doubtful gives None («رسانه عربی», «منابع آگاه», a topic label before a colon).
+
+A speaker comes back as a key: letters folded as in :mod:`clustering.places`, words split at
+spaces and ZWNJ and joined by one space, honorifics («آیت‌الله», «سردار», «دکتر», «سید»)
+dropped, common spellings of one office unified («وزیر خارجه» = «وزیر امور خارجه»,
+«رئیس‌جمهوری» = «رئیس جمهور»). The agency that reports («به گزارش ایسنا»,
+«به نقل از اسکای نیوز») is attribution (DESIGN.md, Words), never the speaker.
+"""
+
+from __future__ import annotations
+
+import re
+
+from clustering.places import fold, gazetteer, local, name_key
+from clustering.places import places as find_places
+
+_WORD = re.compile(r"[^\s\u200c]+")
+# Offices and roles: a speaker phrase that starts with one is a speaker, and two speakers with
+# different roles are different people («استاندار لرستان» is not «معاون استاندار لرستان»).
+ROLES = frozenset({
+    "وزیر", "سخنگوی", "سخنگو", "رییس", "استاندار", "فرماندار", "معاون", "مدیرکل", "مدیر", "دبیرکل", "دبیر",
+    "فرمانده", "نماینده", "سفیر", "دادستان", "شهردار", "مشاور", "امام", "رهبر", "نخست", "سرپرست", "قایم",
+    "عضو", "مدیرعامل", "دستیار", "جانشین", "رییسجمهور", "نخستوزیر", "بخشدار", "کاردار", "سناتور", "قانونگذار",
+})
+# Bodies that speak: a phrase that starts with one is a speaker too («سپاه پاسداران: ...»).
+BODIES = frozenset({
+    "وزارت", "سازمان", "ستاد", "شورای", "شورا", "کمیسیون", "سپاه", "ارتش", "پلیس", "قرارگاه", "دفتر", "مرکز",
+    "اداره", "جمعیت", "انجمن", "حزب", "جنبش", "دولت", "مجلس", "دادستانی", "قوه", "بانک", "اتحادیه", "نیروی",
+    "فرماندهی", "کاخ", "دبیرخانه", "هیئت", "هیات", "کانون", "اورژانس", "شرکت", "دانشگاه", "استانداری",
+    "فرمانداری", "شهرداری", "پدافند", "بنیاد", "کمیته", "مقر", "نهاد", "دیوان", "پنتاگون", "کرملین", "ناتو",
+    "حماس", "حزب‌الله", "حزبالله", "انصارالله", "جهاد", "آژانس", "صندوق", "گروه", "تروئیکای", "تروییکای",
+})
+# Words inside a speaker phrase that name neither role, body nor person: left out when two
+# speakers' distinctive words are compared (a body's name stays: «سخنگوی دولت» is not
+# «سخنگوی وزارت بهداشت»).
+_GENERIC = ROLES | frozenset({
+    "کل", "امور", "و", "کشور", "ملی", "عالی", "ارشد", "سابق", "پیشین", "ویژه", "جمهور", "جمهوری", "اسلامی",
+    "مقام", "معظم", "انقلاب", "استان", "شهرستان", "مردم", "در", "ستادکل", "نیروهای", "مسلح", "روابط", "عمومی",
+})
+_HONORIFICS = (
+    "حجت الاسلام و المسلمین", "حجت الاسلام والمسلمین", "حجت الاسلام", "آیت الله العظمی", "آیت الله", "سردار",
+    "سرلشکر", "سرتیپ", "سرهنگ", "دریادار", "دریابان", "امیر", "دکتر", "مهندس", "آقای", "خانم", "جناب", "حضرت",
+    "سید", "سیده", "شیخ",
+)
+# One office, several spellings (folded, space-separated words).
+_SAME_OFFICE = (
+    ("وزیر خارجه", "وزیر امور خارجه"),
+    ("وزارت خارجه", "وزارت امور خارجه"),
+    ("امورخارجه", "امور خارجه"),
+    ("رییس جمهوری", "رییس جمهور"),
+    ("رییسجمهوری", "رییس جمهور"),
+    ("رییسجمهور", "رییس جمهور"),
+    ("نخستوزیر", "نخست وزیر"),
+    ("سخنگو ", "سخنگوی "),
+)
+# Speakers that are no one in particular, or a medium's guess: no evidence either way.
+_VAGUE = frozenset({
+    "منابع", "منبع", "برخی", "کارشناسان", "کارشناس", "شاهدان", "رسانه", "رسانه‌ها", "رسانه ها", "رسانههای",
+    "رسانه های", "مردم", "مسئولان", "مسیولان", "مقامات", "مقام‌ها", "یک", "یکی", "این", "آن", "وی", "او",
+    "ایشان", "همه", "هر", "هیچ", "چند", "گروهی", "شماری", "همزمان", "نتایج", "نتیجه",
+    "کاربران", "فعالان", "تحلیلگران", "ناظران", "گزارش", "گزارش‌ها", "نظرسنجی",
+})
+# Headline labels before a colon or bar that are formats or sections, not speakers.
+_LABELS = frozenset({
+    "فیلم", "عکس", "ویدئو", "ویدیو", "تصاویر", "تصویر", "اینفوگرافیک", "موشن", "صوت", "پادکست", "گزارش",
+    "یادداشت", "تحلیل", "گفتگو", "گفت‌وگو", "گفتوگو", "مصاحبه", "اختصاصی", "ویژه", "فوری", "خبر", "اخبار",
+    "روایت", "نگاه", "سرمقاله", "کاریکاتور", "جدول", "نقشه", "آمار", "آخرین", "جدیدترین", "مرور", "پیشخوان",
+    "چندرسانه‌ای", "مجله", "پرونده", "ببینید", "بخوانید", "بشنوید", "زنده", "لحظه", "کرونا", "شایعه", "تکذیب",
+    "واکنش", "ادعای", "ماجرای", "جزئیات", "جزییات", "عکس‌نوشت", "ترجمه", "معرفی", "نقد", "بررسی", "سوال",
+    # a noun about someone's words is a label too: «یاوه‌گویی ترامپ: ...», «ادعاهای پمپئو: ...»
+    "یاوه", "یاوهگویی", "ادعا", "ادعاهای", "نتایج", "نتیجه", "اظهارات", "سخنان", "توییت", "پاسخ",
+    "برنده", "متن", "هشدار", "انتقاد", "دیدار", "سفر", "نامه", "افشاگری", "اعتراف", "خاطرات",
+})
+# Words that end a speaker phrase inside a clause («عراقچی در تماس با ...», «استاندار امروز گفت»).
+_CUT = frozenset({
+    "امروز", "دیروز", "امشب", "روز", "صبح", "ظهر", "عصر", "شب", "بامداد", "در", "از", "با", "ضمن", "طی",
+    "پس", "پیش", "که", "هم", "نیز", "همچنین", "به", "برای", "درباره", "بر", "تا", "ساعاتی", "لحظاتی",
+    "هفته", "شنبه", "یکشنبه", "دوشنبه", "سه‌شنبه", "سهشنبه", "چهارشنبه", "پنجشنبه", "جمعه", "اخیرا", "سرانجام",
+    "بار", "را", "امسال", "چندی", "همزمان", "اکنون", "هماکنون", "حالا", "سپس", "البته", "اما", "ولی",
+    "بنابراین", "پیشتر", "قبلا", "همچنان", "ابتدا",
+})
+# Nouns that open a clause's object («مرکز آمار ایران نرخ تورم را ... اعلام کرد»): a speaker
+# phrase ends before them, unless they are among its first two words («مرکز آمار ایران»).
+_OBJECT_NOUNS = frozenset({"تعداد", "شمار", "میزان", "نرخ", "قیمت", "آمار", "زمان", "علت", "دلیل", "جزییات"})
+# A speaker phrase never holds these: verbs, question words, quotes, numbers («کرونا در ایران»).
+_NOT_IN_SPEAKER = re.compile(r"[«»\"؟?!0-9۰-۹]|(?:^|\s)(?:است|بود|شد|شده|می|نمی|چرا|چگونه|چه|آیا|کدام)(?:\s|$)")
+_SPEECH_VERBS = (
+    "گفت", "گفته است", "افزود", "اعلام کرد", "اعلام کردند", "تاکید کرد", "تأکید کرد", "خبر داد", "خبر دادند",
+    "اظهار کرد", "اظهار داشت", "تصریح کرد", "هشدار داد", "عنوان کرد", "بیان کرد", "اعلام داشت", "می‌گوید",
+    "میگوید", "نوشت", "خاطرنشان کرد", "توضیح داد", "یادآور شد",
+)
+# Judgements a headline reports as the whole story: «روسیه، حمله به ایران را محکوم کرد».
+_STANCE_VERBS = (
+    "محکوم کرد", "محکوم کردند", "خواند", "خواندند", "خواستار شد", "خواستار شدند", "هشدار داد", "انتقاد کرد",
+    "استقبال کرد", "ابراز نگرانی کرد", "تکذیب کرد", "رد کرد", "حمایت کرد", "اعلام کرد", "تاکید کرد",
+    "تأکید کرد", "خبر داد", "خواستار توقف",
+)
+_VERB_RE = re.compile(r"(?:^|\s)(" + "|".join(re.escape(v) for v in _SPEECH_VERBS) + r")(?=$|[\s:،.؛])")
+_STANCE_RE = re.compile(r"(?:" + "|".join(re.escape(v) for v in _STANCE_VERBS) + r")[\s.!؛]*$")
+_ACCORDING = re.compile(r"(?:^|[\s،])به گفته\s+([^،,:؛.]{2,80}?)\s*[،,:]")
+# Agency datelines and credits at the head of a sentence: «به گزارش ایرنا،», «به نقل از ...،»,
+# «ایرنا - اصفهان -».
+_DATELINE = re.compile(r"^(?:\s*(?:به گزارش|به نقل از|به نوشته)\s+[^،,:.؛«»]{1,80}?\s*[،,]\s*)+")
+_CITY_AGENCY = re.compile(r"^[^\s\-–،:«]{2,20}(?:\s[^\s\-–،:«]{2,20})?\s*[-–]\s*[^\s\-–،:«]{2,20}\s*[-–]\s+")
+# A format label and a bar or colon before the headline proper: «فیلم| ...», «ویدئو | ...».
+_LABEL_HEAD = re.compile(r"^\s*[^|:]{1,25}\|\s*")
+_SENTENCE_END = re.compile(r"[.!؟?\n]")
+_AGENCIES = frozenset({
+    "خبرگزاری", "ایرنا", "ایسنا", "ایلنا", "تسنیم", "فارس", "مهر", "برنا", "شبنا", "باشگاه", "رویترز",
+    "آسوشیتدپرس", "فرانسپرس", "اسپوتنیک", "یونیوز", "صداوسیما", "روزنامه", "خبرنگار",
+})
+_MAX_WORDS = 7
+# The clause verb must come early: «X ... گفت» with the verb twelve words on is another clause's
+# verb («رئیس جمهور شیوع ویروس کرونا را آزمونی ... دانست و ... گفت»).
+_MAX_WORDS_TO_VERB = 12
+_HONORIFIC_RE = re.compile(
+    r"(?:^|(?<=\s))(?:" + "|".join(re.escape(" ".join(fold(h).split())) for h in _HONORIFICS) + r")(?=\s|$)"
+)
+_OFFICE_RES = tuple(
+    (re.compile(r"(?:^|(?<=\s))" + re.escape(v.strip()) + r"(?=\s|$)"), c.strip()) for v, c in _SAME_OFFICE
+)
+# Title segments: «... | ترامپ: ...», «... / سخنگو: ...».
+_SEGMENTS = re.compile(r"\s*[|/]\s*")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def speaker_key(phrase: str) -> str | None:
+    """The normalized key of a speaker phrase, or None if nothing specific is left."""
+    text = " ".join(_words(phrase.replace("(ره)", " ").replace("(ع)", " ").strip(" ،:؛.-–")))
+    text = " ".join(_HONORIFIC_RE.sub(" ", text).split())
+    for pattern, canonical in _OFFICE_RES:
+        text = pattern.sub(canonical, text)
+    words = text.split()
+    if not words or words[0] in _VAGUE or text in _VAGUE or len(words) > _MAX_WORDS:
+        return None
+    return text
+
+
+def _speaker_like(phrase: str) -> bool:
+    """A plain phrase before a colon: short, no verb, number or quote, not a format label."""
+    words = _words(phrase)
+    if not words or len(words) > _MAX_WORDS or _NOT_IN_SPEAKER.search(phrase) or "،" in phrase:
+        return False
+    if words[0] in _LABELS or words[0] in _AGENCIES:
+        return False
+    # «مقام اوکراینی», «یک مقام آمریکایی»: an unnamed official; «مقام معظم رهبری» is one person
+    if words[0] == "مقام" and (len(words) < 2 or words[1] != "معظم"):
+        return False
+    return _cut(" ".join(words)) == " ".join(words)
+
+
+def _starts_with_office(words: list[str]) -> bool:
+    return bool(words) and (words[0] in ROLES or words[0] in BODIES)
+
+
+def _cut(phrase: str) -> str:
+    """The speaker part of a clause head: up to the first time, place or preposition word."""
+    out: list[str] = []
+    for w in re.split("[،؛]", phrase)[0].split():
+        folded = fold(w).replace("\u200c", "")
+        before = fold(out[-1]) if out else ""
+        # «امام جمعه» is a title, not a weekday; «ستاد مقابله با کرونا» is one body's name
+        kept = (folded == "جمعه" and before in {"امام", "نماز", "ایمه"}) or (
+            folded == "با" and before in {"مقابله", "مبارزه"}
+        )
+        if (folded in _CUT and not kept) or (folded in _OBJECT_NOUNS and len(out) >= 2):
+            break
+        out.append(w)
+    return " ".join(out)
+
+
+def _with_place(key: str, text: str) -> str:
+    """«استاندار» alone gets the one Iranian province or county its text names."""
+    words = key.split()
+    if len(words) != 1 or words[0] not in {"استاندار", "فرماندار", "شهردار", "دادستان", "بخشدار"}:
+        return key
+    found = local(find_places(text))
+    if len(found) != 1:
+        return key
+    place = gazetteer().places[next(iter(found))]
+    return f"{key} {' '.join(_words(place.names[0]))}"
+
+
+def _from_colon(title: str) -> str | None:
+    head, colon, rest = title.partition(":")
+    if not colon or not rest.strip():
+        return None
+    head = head.split("؛")[-1].strip()  # «ماهواره نظامی سپاه؛ شمخانی: ...»
+    verb = _VERB_RE.search(head)
+    if verb:  # «استاندار سمنان خبر داد: ...»
+        head = head[: verb.start()]
+        cut = _cut(head)
+        return speaker_key(cut) if cut and _speaker_like(cut) else None
+    if _speaker_like(head):
+        return speaker_key(head)
+    # «عراقچی در تماس با همتای عراقی: ...»: only an office or a country keeps its cut head
+    cut = _cut(head)
+    if cut and _speaker_like(cut) and (_starts_with_office(_words(cut)) or _is_country(cut)):
+        return speaker_key(cut)
+    return None
+
+
+def _is_country(phrase: str) -> bool:
+    """Whether the whole phrase is a country's name («روسیه», «ایالات متحده آمریکا»)."""
+    g = gazetteer()
+    readings = g.readings.get(name_key(phrase)[0], ())
+    return any(not r.cued and g.places[r.place].kind == "country" for r in readings)
+
+
+def _from_clause(sentence: str) -> str | None:
+    """«X گفت ...», «X از ... خبر داد», «به گفته X، ...»."""
+    m = _ACCORDING.search(sentence)
+    if m:
+        phrase = m.group(1).strip()
+        return speaker_key(phrase) if _speaker_like(phrase) else None
+    verb = _VERB_RE.search(sentence)
+    if verb is None or len(sentence[: verb.start()].split()) > _MAX_WORDS_TO_VERB:
+        return None
+    head = _cut(sentence[: verb.start()].strip(" ،"))
+    words = _words(head)
+    if not words or words[0] in _AGENCIES or not _speaker_like(head):
+        return None
+    if len(words) > 1 and not (_starts_with_office(words) or _is_country(head)) and len(words) > 3:
+        return None
+    return speaker_key(head)
+
+
+def _from_stance(title: str) -> str | None:
+    """«روسیه، حمله به ایران را محکوم کرد», «یمن حملات هوایی ... را محکوم کرد»."""
+    if not _STANCE_RE.search(title.strip()):
+        return None
+    head, comma, _rest = title.partition("،")
+    if comma and _speaker_like(head) and len(_words(head)) <= 4:
+        return speaker_key(head)
+    # a country named first («یمن حملات ... را محکوم کرد»); not a pair («روسیه و قطر ...»)
+    words = title.split()
+    for k in (3, 2, 1):
+        lead = " ".join(words[:k])
+        if len(words) > k + 1 and _is_country(lead) and words[k] != "و" and not _is_country(" ".join(words[: k + 1])):
+            return speaker_key(lead)
+    return None
+
+
+def _clean(text: str, first: bool) -> str:
+    text = _LABEL_HEAD.sub("", text.strip(), count=1)
+    text = _DATELINE.sub("", text)
+    if first:
+        text = _CITY_AGENCY.sub("", text, count=1)
+    return text.strip()
+
+
+def speaker(title: str, text: str = "") -> str | None:
+    """The key of who made the statement the report is about, or None when unsure.
+
+    Read in order: the headline's «X:» prefix, «به گفته X» or «X گفت/اعلام کرد/خبر داد» in the
+    headline, a headline that opens with a country and ends in a judgement («... را محکوم کرد»),
+    then the same clause forms in the first sentence of ``text``.
+    """
+    head = _clean(title, first=False)
+    segments = [s for s in _SEGMENTS.split(head) if s.strip()] or [head]
+    key = next((k for k in map(_from_colon, segments) if k), None)
+    key = key or _from_clause(segments[0]) or _from_stance(segments[0])
+    if key is None and text:
+        body = _clean(text, first=True)
+        first = _SENTENCE_END.split(body, maxsplit=1)[0]
+        if first.strip() and first.strip() != head:
+            key = _from_clause(first)
+    return _with_place(key, f"{title} {text[:300]}") if key else None
+
+
+def _split(key: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    words = key.split()
+    roles = frozenset(w for w in words if w in ROLES)
+    distinct = frozenset(w for w in words if w not in _GENERIC)
+    return frozenset(words), roles, distinct
+
+
+def same_speaker(a: str | None, b: str | None) -> bool | None:
+    """Whether two speaker keys name one speaker: None if either is unknown or it cannot be told.
+
+    True when equal, or when one's distinctive words (not offices and titles) all occur in the
+    other with no clash of roles («عراقچی» and «وزیر امور خارجه عراقچی»). False when both hold
+    the same role for different places or bodies («استاندار لرستان», «استاندار کرمانشاه»), when
+    they hold different roles («استاندار لرستان», «معاون استاندار لرستان»), or when two bare
+    names differ («لاوروف», «مدودف»). A country and a person («روسیه», «لاوروف») cannot be told.
+    """
+    if a is None or b is None:
+        return None
+    if a == b:
+        return True
+    ta, ra, da = _split(a)
+    tb, rb, db = _split(b)
+    if ra and rb and ra != rb:
+        return False
+    if da and db and (da <= tb or db <= ta):
+        return True
+    if ra and ra == rb and da and db:
+        return False
+    if not ra and not rb and da and db and _is_country(a) == _is_country(b):
+        return False
+    return None

@@ -1,0 +1,128 @@
+"""Speakers of Persian headlines: (headline, first sentence, expected key), one comment per tricky case."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustering.speakers import same_speaker, speaker, speaker_key
+
+ZWNJ = "\u200c"
+
+SPEAKERS = [
+    # the headline's «X:» prefix
+    ("مدودف: واشنگتن چهره واقعی خود را نشان داد", "", "مدودف"),
+    ("استاندار لرستان: کالاهای اساسی به اندازه کافی موجود است", "", "استاندار لرستان"),
+    # «وزارت خارجه» and «وزارت امور خارجه» are one office
+    ("سخنگوی وزارت خارجه: سفیر سوئیس احضار شد", "", "سخنگوی وزارت امور خارجه"),
+    # «رئیس‌جمهور» with ZWNJ, «رئیس جمهوری» with a space: one key, hamza folded to «ی»
+    (f"رئیس{ZWNJ}جمهور: دولت کنار مردم است", "", "رییس جمهور"),
+    ("رئیس جمهوری: دولت کنار مردم است", "", "رییس جمهور"),
+    # honorifics go: «آیت‌الله», «سردار», «حجت‌الاسلام والمسلمین»
+    (f"آیت{ZWNJ}الله مکارم شیرازی: وحدت ضروری است", "", "مکارم شیرازی"),
+    ("سردار سلامی: پاسخ دشمن قاطع خواهد بود", "", "سلامی"),
+    # a speech verb before the colon
+    ("استاندار سمنان خبر داد: تامین کالا به میزان کافی", "", "استاندار سمنان"),
+    # the speaker's circumstances before the colon are cut: an office keeps its head
+    ("سفیر ایران در برلین: تجاوز نشانه بی‌اعتنایی به دیپلماسی است", "", "سفیر ایران"),
+    # «امام جمعه» is a title, not Friday
+    ("امام جمعه بجنورد: دشمن به هدف خود نمی‌رسد", "", "امام جمعه بجنورد"),
+    # «استاندار» alone takes the one province its headline names
+    ("استاندار: آرامش کامل در استان کرمانشاه برقرار است", "", "استاندار کرمانشاه"),
+    # «X از ... خبر داد» in the headline
+    ("سخنگوی جمعیت هلال احمر از امدادرسانی به ۲۰ شهر خبر داد", "", "سخنگوی جمعیت هلال احمر"),
+    # «به گفته X،»
+    ("به گفته رئیس پلیس راهور، جاده چالوس یک‌طرفه شد", "", "رییس پلیس راهور"),
+    # a country that opens a judgement headline, with or without a comma
+    ("روسیه، حمله به ایران را محکوم کرد", "", "روسیه"),
+    ("یمن حملات هوایی به ایران را محکوم کرد", "", "یمن"),
+    # two countries together are no single speaker
+    ("قطر و عربستان خواستار توقف فوری تنش‌ها شدند", "", None),
+    # a later segment after «|» holds the speaker
+    ("نفت دوباره ارزان شد؟ | ترامپ: اوپک تولید را کم می‌کند", "", "ترامپ"),
+    # a topic before «؛», the speaker after it
+    ("ماهواره نظامی سپاه؛ شمخانی: غافلگیری‌های جدید در راه است", "", "شمخانی"),
+    # the headline names no one: the first sentence's «X گفت», without the agency's dateline
+    ("کالاهای اساسی به اندازه کافی موجود است", "به گزارش ایرنا، استاندار زنجان امروز گفت: نگرانی نیست.",
+     "استاندار زنجان"),
+    # «به گزارش ایسنا» is attribution: the agency is never the speaker
+    ("جلسه شورای شهر برگزار شد", "به گزارش ایسنا، جلسه شورای شهر امروز برگزار شد.", None),
+    ("ریزش دیوار کاخ سعدآباد", "خبرگزاری ایلنا در گزارشی از ریزش دیوار خبر داد.", None),
+    # a format label before a bar or colon is no speaker
+    ("فیلم| تجمع مردم در محکومیت تجاوز", "", None),
+    ("اینفوگرافیک: آمار کرونا در جهان", "", None),
+    # a topic before a colon is no speaker («کرونا در ایران»)
+    ("کرونا در ایران: ۸۰ هزار مبتلا", "", None),
+    # a noun about someone's words labels the headline; the person is not cut out of it
+    ("ادعاهای پمپئو: ایران دروغ می‌گوید", "", None),
+    # vague sources: no evidence either way
+    ("منابع آگاه: مذاکرات ادامه دارد", "", None),
+    ("مقام اوکراینی: توافق آسان نیست", "", None),
+    ("یک مقام آمریکایی گفت که حمله ادامه دارد", "", None),
+    # a pronoun is no speaker in a first sentence
+    ("تمدید تعطیلی مدارس", "وی گفت: مدارس تا پایان هفته تعطیل است.", None),
+    # the clause's object is not part of the speaker («تعداد مبتلایان»)
+    ("سخنگوی وزارت بهداشت تعداد مبتلایان را ۷۶ هزار نفر اعلام کرد", "", "سخنگوی وزارت بهداشت"),
+    # a speech verb far along a sentence belongs to another clause
+    ("بازگشایی اماکن مذهبی",
+     "رئیس جمهور شیوع ویروس کرونا را آزمونی برای کارآمدی همه کشورها و نظام‌های جهان دانست و با قدردانی گفت", None),
+    # no speaker at all
+    ("بارش برف در گردنه حیران", "", None),
+]
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), SPEAKERS)
+def test_speaker(title: str, text: str, expected: str | None) -> None:
+    assert speaker(title, text) == expected
+
+
+SAME = [
+    # unknown on either side
+    (None, "لاوروف", None),
+    # one key
+    ("عراقچی", "عراقچی", True),
+    # a bare name inside a fuller key
+    ("عراقچی", "وزیر امور خارجه عراقچی", True),
+    ("ترامپ", "دونالد ترامپ", True),
+    # one office for two provinces: the governors' template
+    ("استاندار لرستان", "استاندار کرمانشاه", False),
+    # a governor and his deputy are two people
+    ("استاندار لرستان", "معاون استاندار لرستان", False),
+    # two bare names
+    ("لاوروف", "مدودف", False),
+    # two countries' condemnations
+    ("روسیه", "یمن", False),
+    # a country and a person: cannot be told («لاوروف» speaks for Russia)
+    ("روسیه", "لاوروف", None),
+    # an office without a name and a name without an office: cannot be told
+    ("سخنگوی وزارت امور خارجه", "بقایی", None),
+    # a minister and a spokesman of one ministry are two people
+    ("وزیر امور خارجه", "سخنگوی وزارت امور خارجه", False),
+    # one office of two bodies
+    ("سخنگوی دولت", "سخنگوی وزارت امور خارجه", False),
+    ("سخنگوی وزارت بهداشت", "سخنگوی وزارت امور خارجه", False),
+    # a body's spokesman and the same spokesman named more fully
+    ("سخنگوی وزارت بهداشت", "سخنگوی وزارت بهداشت ایران", True),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), SAME)
+def test_same_speaker(a: str | None, b: str | None, expected: bool | None) -> None:
+    assert same_speaker(a, b) is expected
+    assert same_speaker(b, a) is expected
+
+
+def test_keys_fold_spellings() -> None:
+    # ZWNJ, space and Arabic letters give one key; so do the two spellings of one office
+    assert speaker_key("رئيس‌جمهوری") == speaker_key("رئیس جمهور") == "رییس جمهور"
+    assert speaker_key("وزیر خارجه آمریکا") == "وزیر امور خارجه آمریکا"
+    assert speaker_key("حجت‌الاسلام والمسلمین محسنی اژه‌ای") == "محسنی اژه ای"
+    assert speaker_key("منابع") is None
+
+
+def test_same_speaker_over_headlines() -> None:
+    # the brief's template: each governor's statement about basic goods
+    a = speaker("استاندار لرستان: کالاهای اساسی کافی است")
+    b = speaker("استاندار کرمانشاه: کالاهای اساسی کافی است")
+    c = speaker("استاندار لرستان در جمع خبرنگاران: کالای اساسی کم نداریم")
+    assert same_speaker(a, b) is False
+    assert same_speaker(a, c) is True
