@@ -79,6 +79,8 @@ VETO_BEFORE: dict[str, tuple[tuple[str, ...], ...]] = {
     "البرز": (("کوه",), ("رشته",), ("بیمه",)),
     "گلستان": (("کاخ",),),
 }
+# A surname built on a place name and written apart: «قوچان نژاد» is a footballer, not Quchan.
+SURNAME_ENDINGS = frozenset({"نژاد", "زاده", "پور", "نیا", "منش", "راد", "وند", "فر"})
 VETO_AFTER: dict[str, tuple[tuple[str, ...], ...]] = {
     "ایران": (("خودرو",), ("ایر",), ("اینترنشنال",), ("خودروی",)),
     "دبی": (("آب",), ("رودخانه",), ("رود",), ("خروجی",), ("ورودی",), ("چشمه",), ("چاه",), ("سد",)),
@@ -236,6 +238,8 @@ def places(text: str, gaz: Gazetteer | None = None) -> frozenset[str]:
             end = spans[i + k - 1][1]
             glued = i + k < n and spans[i + k][0] == end + 1 and folded[end] == "\u200c"
             if glued and words[i + k] not in _ZWNJ_SUFFIXES:
+                continue
+            if i + k < n and words[i + k] in SURNAME_ENDINGS:
                 continue
             if _vetoed(VETO_BEFORE, key, words, i, True) or _vetoed(VETO_AFTER, key, words, i + k, False):
                 continue
