@@ -125,6 +125,12 @@ _HONORIFIC_RE = re.compile(
 _OFFICE_RES = tuple(
     (re.compile(r"(?:^|(?<=\s))" + re.escape(v.strip()) + r"(?=\s|$)"), c.strip()) for v, c in _SAME_OFFICE
 )
+# The circumstance of speaking after a speaker's name: «در تماس با», «در گفت‌وگو با», «در دیدار»,
+# «در واکنش به», «با اشاره به», «ضمن», «پس از دیدار».
+_SPEAKING = re.compile(
+    "(?:در\\s+(?:تماس|گفتگو|گفت\u200cوگو|گفت\\s*و\\s*گو|دیدار|نشست|جلسه|مصاحبه|پیامی|توییتی|توئیتی|نامه‌ای|"
+    "نامه|واکنش|حاشیه|جمع|اجتماع|مراسم|سفر|پاسخ)|با\\s+(?:اشاره|بیان|تاکید|تأکید)|ضمن\\s|پس\\s+از\\s+(?:دیدار|نشست))"
+)
 # Title segments: «... | ترامپ: ...», «... / سخنگو: ...».
 _SEGMENTS = re.compile(r"\s*[|/]\s*")
 
@@ -187,7 +193,7 @@ def _with_place(key: str, text: str) -> str:
     if len(found) != 1:
         return key
     place = gazetteer().places[next(iter(found))]
-    return f"{key} {' '.join(_words(place.names[0]))}"
+    return f"{key} {' '.join(_words((place.names or place.cued)[0]))}"
 
 
 def _from_colon(title: str) -> str | None:
@@ -202,9 +208,13 @@ def _from_colon(title: str) -> str | None:
         return speaker_key(cut) if cut and _speaker_like(cut) else None
     if _speaker_like(head):
         return speaker_key(head)
-    # «عراقچی در تماس با همتای عراقی: ...»: only an office or a country keeps its cut head
+    # «سفیر ایران در برلین: ...»: an office or a country keeps its cut head; any other head only
+    # when what follows is the circumstance of speaking («عراقچی در تماس با همتای عراقی: ...»),
+    # not a topic («تورم در ایران: ...»)
     cut = _cut(head)
-    if cut and _speaker_like(cut) and (_starts_with_office(_words(cut)) or _is_country(cut)):
+    if not cut or not _speaker_like(cut):
+        return None
+    if _starts_with_office(_words(cut)) or _is_country(cut) or _SPEAKING.match(head[len(cut):].strip()):
         return speaker_key(cut)
     return None
 

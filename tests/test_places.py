@@ -86,6 +86,13 @@ PLACES = [
     ("شهرستان میانه برف‌گیر شد", {"IR-03-mianeh"}),
     # a surname built on a place name is not the place («نجف‌آبادی» is not Najaf)
     (f"سخنان آیت‌الله دری{ZWNJ}نجف{ZWNJ}آبادی", set()),
+    # a surname written apart from its ending («قوچان نژاد» is a footballer)
+    ("پیشنهاد مالی قوچان نژاد به پرسپولیس", set()),
+    # «جولان» is a rampage unless a cue or «بلندی‌های» makes it the Golan
+    ("جولان موش‌ها در انبار", set()),
+    ("شلیک راکت به بلندی‌های جولان", {"SY-golan"}),
+    # «فرودگاه امام» is Tehran's airport: «امام» alone is no place
+    ("پروازهای فرودگاه امام لغو شد", {"R-ikia"}),
     # a plural ending after ZWNJ leaves the name
     (f"مدارس تهران{ZWNJ}ها تعطیل است", {"IR-23"}),
     # «ایران خودرو» is a carmaker, «کوه البرز» the mountains, «کاخ گلستان» a palace

@@ -24,12 +24,17 @@ SPEAKERS = [
     ("استاندار سمنان خبر داد: تامین کالا به میزان کافی", "", "استاندار سمنان"),
     # the speaker's circumstances before the colon are cut: an office keeps its head
     ("سفیر ایران در برلین: تجاوز نشانه بی‌اعتنایی به دیپلماسی است", "", "سفیر ایران"),
+    # a name before the circumstance of speaking («در تماس با ...», «در گفت‌وگو با ...»)
+    ("عراقچی در تماس با همتای ترکیه‌ای: از خود دفاع می‌کنیم", "", "عراقچی"),
+    ("ظریف در گفت‌وگو با سی‌ان‌ان: ما جنگ نمی‌خواهیم", "", "ظریف"),
     # «امام جمعه» is a title, not Friday
     ("امام جمعه بجنورد: دشمن به هدف خود نمی‌رسد", "", "امام جمعه بجنورد"),
     # «استاندار» alone takes the one province its headline names
     ("استاندار: آرامش کامل در استان کرمانشاه برقرار است", "", "استاندار کرمانشاه"),
     # «X از ... خبر داد» in the headline
     ("سخنگوی جمعیت هلال احمر از امدادرسانی به ۲۰ شهر خبر داد", "", "سخنگوی جمعیت هلال احمر"),
+    # a province named only by a cued name («مرکزی» alone is "central")
+    ("استاندار: مدارس استان مرکزی فردا تعطیل است", "", "استاندار مرکزی"),
     # «به گفته X،»
     ("به گفته رئیس پلیس راهور، جاده چالوس یک‌طرفه شد", "", "رییس پلیس راهور"),
     # a country that opens a judgement headline, with or without a comma
@@ -50,8 +55,9 @@ SPEAKERS = [
     # a format label before a bar or colon is no speaker
     ("فیلم| تجمع مردم در محکومیت تجاوز", "", None),
     ("اینفوگرافیک: آمار کرونا در جهان", "", None),
-    # a topic before a colon is no speaker («کرونا در ایران»)
+    # a topic before a colon is no speaker («کرونا در ایران», «تورم در ایران»)
     ("کرونا در ایران: ۸۰ هزار مبتلا", "", None),
+    ("تورم در ایران: رکوردی تازه", "", None),
     # a noun about someone's words labels the headline; the person is not cut out of it
     ("ادعاهای پمپئو: ایران دروغ می‌گوید", "", None),
     # vague sources: no evidence either way
