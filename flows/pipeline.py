@@ -339,9 +339,11 @@ def task_runner(settings: Settings) -> Any:
 
 def run_local(settings: Settings, inputs: Sequence[str], sources: list[str] | None = None) -> dict[str, Any]:
     """Run the pipeline flow in this process with the given settings (``dastan run``, ``dastan fetch``)."""
+    from flows.temp_server import tie_temporary_server
 
     @flow(name="pipeline" if sources is None else "fetch-feeds", task_runner=task_runner(settings))
     def local_pipeline(inputs: list[str]) -> dict[str, Any]:
         return run_pipeline(settings, inputs, sources, run_kind="pipeline" if sources is None else "fetch-feeds")
 
+    tie_temporary_server()  # a temporary API server must not outlive this process (issue 15)
     return local_pipeline(list(inputs))
