@@ -273,6 +273,13 @@ def local(ids: Iterable[str], gaz: Gazetteer | None = None) -> frozenset[str]:
     return frozenset(p for p in ids if p != "IR" and country(p, g) == "IR")
 
 
+def abroad(ids: Iterable[str], gaz: Gazetteer | None = None) -> frozenset[str]:
+    """The places outside Iran: other countries and their cities and regions («each country's
+    reaction» differ here when every report also names Iran)."""
+    g = gaz or gazetteer()
+    return frozenset(p for p in ids if (c := country(p, g)) is not None and c != "IR")
+
+
 def specific(ids: Iterable[str], gaz: Gazetteer | None = None) -> frozenset[str]:
     """The most specific places: those that contain no other place of the set."""
     g = gaz or gazetteer()

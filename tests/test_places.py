@@ -11,6 +11,7 @@ import pytest
 from clustering.places import (
     Gazetteer,
     Place,
+    abroad,
     compatible,
     countries,
     gazetteer,
@@ -158,6 +159,10 @@ def test_levels() -> None:
     assert countries(found) == {"US", "IR"}
     # a world city's country; a sea has none
     assert countries({"IL-telaviv", "R-persiangulf"}) == {"IL"}
+    # every country's condemnation names Iran too: what lies abroad tells them apart
+    russia, yemen = places("روسیه حمله به ایران را محکوم کرد"), places("یمن حمله به ایران را محکوم کرد")
+    assert compatible(russia, yemen) is True
+    assert compatible(abroad(russia), abroad(yemen)) is False
 
 
 def test_table_is_whole() -> None:
