@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,6 +18,7 @@ from flows.settings import DEFAULT_DB
 
 EXIT_USAGE = 2
 EXIT_ERROR = 1
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a command ended by SIGPIPE (128 + 13)
 
 
 class CommandError(Exception):
@@ -115,7 +117,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.no_wait:
         overrides["flow.wait_for_lock"] = False
     if args.report is not None:
-        overrides["flow.report"] = args.report
+        # a path typed at the prompt is the prompt's: from the working directory, not the database's
+        overrides["flow.report"] = str(Path(args.report).expanduser().resolve()) if args.report else ""
     settings = _settings(args, **overrides)
     if args.no_wait:
         _fail_if_locked(settings.db)
@@ -384,9 +387,11 @@ def cmd_runs(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from flows.publish import write_report
+    from flows.publish import report_path, write_report
 
-    out = write_report(_db(args), Path(args.out))
+    settings = _settings(args)
+    default = report_path(settings) or Path(settings.db).resolve().with_name("report.html")
+    out = write_report(_db(args), Path(args.out) if args.out else default)
     print(f"report: {out.resolve()}")
     return 0
 
@@ -440,7 +445,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", help="files or directories (txt, jsonl, json, csv, html, xml/rss/atom feeds)")
     _common(p, model=True)
     p.add_argument("--no-wait", action="store_true", help="fail at once if another run holds the database")
-    p.add_argument("--report", help="where to write the HTML report ('' for none)")
+    p.add_argument("--report", help="where to write the HTML report (default: report.html beside the "
+                                    "database; '' for none)")
     p.add_argument("-v", "--verbose", action="store_true", help="show Prefect's log lines")
     p.set_defaults(func=cmd_run)
 
@@ -503,7 +509,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", help="write the HTML report of the database")
     _common(p)
-    p.add_argument("--out", default="data/report.html", help="where to write it (default data/report.html)")
+    p.add_argument("--out", help="where to write it (default: report.html beside the database)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("evaluate", help="cluster a labelled set in a temporary database and score it")
@@ -544,7 +550,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
-        return func(args)
+        code = func(args)
+        sys.stdout.flush()  # here, where a closed pipe can be caught, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        # `dastan stories | head -1`: the reader has what it wanted. Point stdout at devnull so
+        # the flush at exit does not fail again (Python docs, "Note on SIGPIPE").
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except _known_errors() as err:
         print(f"dastan: {err}", file=sys.stderr)
         return EXIT_ERROR

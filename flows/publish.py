@@ -36,6 +36,20 @@ def source_names() -> dict[str, str]:
     return {s.key: s.name for s in load_registry().sources}
 
 
+def report_path(settings: Settings) -> Path | None:
+    """Where a run writes its report: ``flow.report``, a relative path taken from the
+    database's folder, so each database's report sits beside it (``--db /elsewhere.duckdb``
+    never overwrites ``data/report.html``, the default database's). None: no report."""
+    if not settings.flow.report:
+        return None
+    path = Path(settings.flow.report).expanduser()
+    if path.is_absolute():
+        return path
+    if settings.db == ":memory:":
+        return Path.cwd() / path
+    return Path(settings.db).expanduser().resolve().parent / path
+
+
 def write_report(db: Database, out: Path) -> Path:
     """Render the HTML report of the whole database to ``out``."""
     from summarize.report import render_report
@@ -74,8 +88,9 @@ def markdown_summary(stories: list[dict[str, Any]], counts: dict[str, Any], repo
 def publish(db: Database, settings: Settings, counts: dict[str, Any]) -> str | None:
     """Write the report and, inside a Prefect run, its Markdown and table artifacts."""
     report: str | None = None
-    if settings.flow.report:
-        report = str(write_report(db, Path(settings.flow.report)).resolve())
+    out = report_path(settings)
+    if out is not None:
+        report = str(write_report(db, out).resolve())
     stories = story_table(db)
     try:
         from prefect.artifacts import create_markdown_artifact, create_table_artifact

@@ -52,7 +52,9 @@ class FlowParams:
     fetch_pages: bool = True  # fetch each feed item's page for its full text
     dask_address: str | None = None  # an existing Dask scheduler, e.g. tcp://10.0.0.5:8786
     wait_for_lock: bool = True  # a second run waits for the first (False: fail fast)
-    report: str = "data/report.html"  # written after each pipeline run ("" for none)
+    # The HTML report written after each pipeline run ("" for none); a relative path is taken
+    # from the database's folder, so a report sits beside the database it reports (issue 14).
+    report: str = "report.html"
     # Fault injection for the crash and concurrency tests: stop at this checkpoint (ingest,
     # embed, stories, summaries) until the marker file beside the database is removed.
     pause_at: str = ""
