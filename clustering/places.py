@@ -19,8 +19,8 @@ or with none («تلآویو»); a name written solid matches only where its par
 (before «آباد» and «شهر», after «بندر»), so «بندر عباس» finds بندرعباس but no two ordinary
 words glue into a place. Names that are also common words («نور», «میانه», «مهر») are *cued*:
 they count only after a word that announces a place («شهرستان نور», «فرماندار مهر»). Pure
-Python, one dict lookup per word: a 50,000-headline window takes about a second (see
-tests/test_places.py and the closing note of the gazetteer change).
+Python, one dict lookup per word: a 50,000-headline window takes 1.0-1.3 s on a shared 2-core
+machine, the table loads and indexes in 20 ms (tests/test_places.py::test_fast).
 """
 
 from __future__ import annotations

@@ -109,7 +109,7 @@ _ACCORDING = re.compile(r"(?:^|[\s،])به گفته\s+([^،,:؛.]{2,80}?)\s*[،,
 _DATELINE = re.compile(r"^(?:\s*(?:به گزارش|به نقل از|به نوشته)\s+[^،,:.؛«»]{1,80}?\s*[،,]\s*)+")
 _CITY_AGENCY = re.compile(r"^[^\s\-–،:«]{2,20}(?:\s[^\s\-–،:«]{2,20})?\s*[-–]\s*[^\s\-–،:«]{2,20}\s*[-–]\s+")
 # A format label and a bar or colon before the headline proper: «فیلم| ...», «ویدئو | ...».
-_LABEL_HEAD = re.compile(r"^\s*[^|:]{1,25}\|\s*")
+_LABEL_HEAD = re.compile(r"^\s*([^|:]{1,25})\|\s*")
 _SENTENCE_END = re.compile(r"[.!؟?\n]")
 _AGENCIES = frozenset({
     "خبرگزاری", "ایرنا", "ایسنا", "ایلنا", "تسنیم", "فارس", "مهر", "برنا", "شبنا", "باشگاه", "رویترز",
@@ -197,9 +197,12 @@ def _cut(phrase: str) -> str:
     for w in re.split("[،؛]", phrase)[0].split():
         folded = fold(w).replace("\u200c", "")
         before = fold(out[-1]) if out else ""
-        # «امام جمعه» is a title, not a weekday; «ستاد مقابله با کرونا» is one body's name
-        kept = (folded == "جمعه" and before in {"امام", "نماز", "ایمه"}) or (
-            folded == "با" and before in {"مقابله", "مبارزه"}
+        # «امام جمعه» is a title, not a weekday; «ستاد مقابله با کرونا», «مدیر نظارت بر ...» are
+        # one office's name
+        kept = (
+            (folded == "جمعه" and before in {"امام", "نماز", "ایمه"})
+            or (folded == "با" and before in {"مقابله", "مبارزه"})
+            or (folded == "بر" and before == "نظارت")
         )
         if (folded in _CUT and not kept) or (folded in _OBJECT_NOUNS and len(out) >= 2):
             break
@@ -297,7 +300,10 @@ def _from_stance(title: str) -> str | None:
 
 
 def _clean(text: str, first: bool) -> str:
-    text = _LABEL_HEAD.sub("", text.strip(), count=1)
+    text = text.strip()
+    m = _LABEL_HEAD.match(text)
+    if m and (words := _words(m.group(1))) and words[0] in _LABELS and len(words) <= 3:
+        text = text[m.end():]
     text = _DATELINE.sub("", text)
     if first:
         text = _CITY_AGENCY.sub("", text, count=1)
@@ -313,7 +319,9 @@ def speaker(title: str, text: str = "") -> str | None:
     """
     head = _clean(title, first=False)
     segments = [s for s in _SEGMENTS.split(head) if s.strip()] or [head]
-    key = next((k for k in map(_from_colon, segments) if k), None)
+    # a roundup of several items («آمار کرونا | ... | مرکل: ...») is about none of its speakers;
+    # a question and its answer («ساعت کاری تغییر می‌کند؟ | معاون استاندار: ...») is about the second
+    key = next((k for k in map(_from_colon, segments[:2] if len(segments) <= 2 else segments[:1]) if k), None)
     key = key or _from_clause(segments[0]) or _from_reaction(segments[0]) or _from_stance(segments[0])
     if key is None and text:
         body = _clean(text, first=True)

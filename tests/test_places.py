@@ -196,14 +196,15 @@ def test_tsv_round_trip(tmp_path) -> None:
 
 
 def test_fast() -> None:
-    # A 50,000-headline window, one headline repeated: well under a few seconds on this machine
-    # (measured 1.0 s for the 795 dev titles cycled to 50,000).
+    # A 50,000-headline window: 1.0-1.3 s on this 2-core machine for the 795 dev titles cycled
+    # to 50,000 (load average 2-8). The bound is five times that: it catches a per-call regex
+    # compile or a scan of every name per word, not a busy neighbour.
     titles = [title for title, _ in PLACES] * (50_000 // len(PLACES))
     places("گرم کردن جدول")
     start = time.perf_counter()
     for t in titles:
         places(t)
-    assert time.perf_counter() - start < 5.0
+    assert time.perf_counter() - start < 6.5
 
 
 def test_import_light() -> None:

@@ -54,6 +54,8 @@ SPEAKERS = [
     ("قطر و عربستان خواستار توقف فوری تنش‌ها شدند", "", None),
     # a later segment after «|» holds the speaker
     ("نفت دوباره ارزان شد؟ | ترامپ: اوپک تولید را کم می‌کند", "", "ترامپ"),
+    # a roundup of several items is about none of its speakers
+    ("آمار کرونا در جهان | شمار تلفات در آمریکا | مرکل: تازه اول راهیم", "", None),
     # a topic before «؛», the speaker after it
     ("ماهواره نظامی سپاه؛ شمخانی: غافلگیری‌های جدید در راه است", "", "شمخانی"),
     # the headline names no one: the first sentence's «X گفت», without the agency's dateline
