@@ -293,16 +293,26 @@ def compatible(a: Iterable[str], b: Iterable[str], gaz: Gazetteer | None = None)
 
     True when a place of one equals or contains (is an ancestor of) a place of the other,
     False otherwise. Supranational areas («اروپا», «خاورمیانه») are too vague to tell and are
-    left out; a report that names only such areas counts as naming none.
+    left out; a report that names only such areas counts as naming none. An open sea
+    («خلیج فارس», «دریای عمان») borders several countries: it tells apart only from another
+    sea («دریای سرخ»), so a sea against land alone gives None (a tanker seized «در خلیج فارس»
+    and «ایران نفتکش را توقیف کرد» may be one event).
     """
     g = gaz or gazetteer()
 
     def concrete(ids: Iterable[str]) -> frozenset[str]:
         return frozenset(p for p in ids if p in g.places and g.places[p].kind != "area")
 
+    def sea(p: str) -> bool:
+        return g.places[p].kind == "region" and g.places[p].parent is None
+
     a2, b2 = concrete(a), concrete(b)
     if not a2 or not b2:
         return None
     up_a = {p: {p, *g.ancestors(p)} for p in a2}
     up_b = {p: {p, *g.ancestors(p)} for p in b2}
-    return any(x in up_b[y] or y in up_a[x] for x in a2 for y in b2)
+    if any(x in up_b[y] or y in up_a[x] for x in a2 for y in b2):
+        return True
+    if any(sea(x) == sea(y) for x in a2 for y in b2):
+        return False
+    return None

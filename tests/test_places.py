@@ -141,6 +141,11 @@ COMPATIBLE = [
     ("انفجار در بیروت", "لبنان عزای عمومی اعلام کرد", True),
     # a supranational area says nothing either way
     ("نشست اتحادیه اروپا", "بیانیه فرانسه", None),
+    # an open sea borders several countries: against land it says nothing, against a sea it does
+    ("توقیف نفتکش در خلیج فارس", "ایران نفتکش خارجی را توقیف کرد", None),
+    ("توقیف نفتکش در خلیج فارس", "حمله به کشتی در دریای سرخ", False),
+    # a strait lies off its province
+    ("توقیف نفتکش در تنگه هرمز", "توقیف نفتکش در آب‌های هرمزگان", True),
 ]
 
 
