@@ -49,8 +49,8 @@ def _words(text: str) -> set[str]:
     return set(_WORD.findall(text.replace("\u200c", "")))
 
 
-def _is_copy(sentence: str, earlier: str) -> bool:
-    a, b = _words(sentence), _words(earlier)
+def _is_copy(a: set[str], b: set[str]) -> bool:
+    """Whether a sentence with words ``a`` repeats an earlier one with words ``b``."""
     if len(a) < 4 or len(b) < 4:
         return False
     common = len(a & b)
@@ -105,13 +105,16 @@ def build_article(draft: Draft, registry: Registry) -> Article | Reject:
         title = content[0].text[:_MAX_TITLE_CHARS]
 
     final: list[Sentence] = []
+    words: list[set[str]] = []  # each sentence's words, computed once (issue 15)
     for s in sentences:
         copy_of = None
+        own = _words(s.text) if s.role is not Role.BOILERPLATE else set()
         if s.role is not Role.BOILERPLATE:
-            for earlier in final:
-                if earlier.is_content and _is_copy(s.text, earlier.text):
+            for earlier, earlier_words in zip(final, words, strict=True):
+                if earlier.is_content and _is_copy(own, earlier_words):
                     copy_of = earlier.position
                     break
+        words.append(own)
         lem = nz.lemmas(s.text) if s.role is not Role.BOILERPLATE else ()
         final.append(Sentence(s.position, s.text, s.role, lem, copy_of))
 
