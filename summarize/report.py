@@ -1,161 +1,139 @@
-"""The HTML report: right-to-left Persian, one section per story, all article text escaped.
+"""The HTML report: a reader's page of threads, days and stories, right-to-left, in one file.
 
-The report is a single self-contained file (inline CSS and SVG, no script at all), so it
-opens from disk in any browser and cannot run anything an article smuggled in: every
-text goes through :func:`html.escape`, and only http(s) URLs become links.
+Threads come first, each a box that opens on its stories in time order with an SVG time
+line; then an index of the stories by the day they began (Tehran days, Jalali and
+Gregorian); then every story's section: title, keywords, summary, what each source alone
+reported, its reports on a time line. A source filter and a search box narrow all three
+in the browser (:mod:`summarize.report_assets`); the page loads nothing and needs no server.
+
+The file is self-contained (inline CSS, SVG and one script) and cannot run anything an
+article smuggled in: every text goes through :func:`html.escape`, only http(s) URLs become
+links, and the Content-Security-Policy allows the page's own script alone, by its hash.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
-TEHRAN = ZoneInfo("Asia/Tehran")
-# Persian web fonts first (Vazirmatn is the common open one), then system fonts that
-# carry Persian glyphs on Windows, macOS, Android and Linux.
-FONT_STACK = ('"Vazirmatn", "Vazir", "Sahel", "Shabnam", "IRANSans", "Segoe UI", Tahoma, '
-              '"Geeza Pro", "Noto Naskh Arabic", "Noto Sans Arabic", "DejaVu Sans", sans-serif')
-_PALETTE = ["#1b6ca8", "#c0392b", "#27ae60", "#8e44ad", "#d35400", "#16a085", "#2c3e50",
-            "#b7950b", "#7f8c8d", "#e84393"]
+from summarize.report_assets import CSS, FONT_STACK, SCRIPT, content_security_policy
+from summarize.report_html import (
+    TEHRAN,
+    UNKNOWN_DAY,
+    badge,
+    colors,
+    day_key,
+    day_label,
+    e,
+    link,
+    local_time,
+    safe_url,
+    thread_svg,
+    timeline_svg,
+)
 
-_CSS = """
-:root { --ink:#1d2430; --muted:#5b6573; --line:#e3e6ea; --bg:#fafbfc; --card:#fff; }
-* { box-sizing: border-box; }
-body { margin:0; font-family:%(font)s; color:var(--ink); background:var(--bg); line-height:1.9; }
-header, main { max-width: 960px; margin: 0 auto; padding: 0 1rem; }
-header h1 { margin: 1.2rem 0 .2rem; font-size: 1.6rem; }
-.meta { color: var(--muted); font-size: .85rem; }
-nav ol { padding-inline-start: 1.4rem; }
-nav li { margin: .15rem 0; }
-section.story, section.thread { background: var(--card); border:1px solid var(--line); border-radius: 10px;
-  padding: .8rem 1.1rem; margin: 1rem 0; }
-h2 { font-size: 1.2rem; margin: .2rem 0 .4rem; }
-h3 { font-size: 1rem; margin: .8rem 0 .2rem; color: var(--muted); }
-.kw { display:inline-block; background:#eef2f7; border-radius: 999px; padding: 0 .6rem; margin: .1rem;
-  font-size: .8rem; }
-.badge { display:inline-block; color:#fff; border-radius: 4px; padding: 0 .4rem; font-size: .75rem;
-  margin-inline-start: .3rem; white-space: nowrap; }
-ol.summary li, ul.plain li { margin: .25rem 0; }
-table { border-collapse: collapse; width: 100%%; font-size: .85rem; }
-td, th { border-bottom: 1px solid var(--line); padding: .2rem .4rem; text-align: right; vertical-align: top; }
-a { color: #1b6ca8; text-decoration: none; } a:hover { text-decoration: underline; }
-svg { display:block; margin:.3rem 0; }
-.num { direction: ltr; unicode-bidi: isolate; }
-"""
+__all__ = ["FONT_STACK", "local_time", "render_report", "render_story", "safe_url", "timeline_svg"]
 
 
-def _e(text: object) -> str:
-    return html.escape("" if text is None else str(text), quote=True)
+def _sources(story: Mapping[str, Any]) -> list[str]:
+    found = [t.get("source") or "?" for t in story.get("timeline", [])]
+    found += [s.get("source") or "?" for s in story.get("sources", [])]
+    return sorted(set(found))
 
 
-def safe_url(url: str | None) -> str | None:
-    """The URL if it is plain http(s), else None (no javascript:, data:, relative tricks)."""
-    if not url:
-        return None
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return url.strip()
-
-
-def _link(text: str, url: str | None) -> str:
-    safe = safe_url(url)
-    if safe is None:
-        return _e(text)
-    return f'<a href="{_e(safe)}" rel="noopener noreferrer nofollow">{_e(text)}</a>'
-
-
-def local_time(iso: str | None) -> str:
-    """An ISO UTC time as Tehran local time, for people in Iran reading the report."""
-    if not iso:
-        return "تاریخ نامعلوم"
-    try:
-        when = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except ValueError:
-        return _e(iso)
-    return when.astimezone(TEHRAN).strftime("%Y-%m-%d %H:%M")
-
-
-def _colors(sources: Sequence[str]) -> dict[str, str]:
-    return {s: _PALETTE[i % len(_PALETTE)] for i, s in enumerate(sorted(set(sources)))}
-
-
-def _badge(source: str | None, colors: Mapping[str, str], names: Mapping[str, str]) -> str:
-    key = source or "?"
-    return (f'<span class="badge" style="background:{colors.get(key, "#7f8c8d")}">'
-            f"{_e(names.get(key, key))}</span>")
-
-
-def timeline_svg(timeline: Sequence[Mapping[str, Any]], colors: Mapping[str, str],
-                 width: int = 640, height: int = 28) -> str:
-    """Reports over time as dots on one axis, coloured by source (inline SVG)."""
-    points = []
-    for item in timeline:
-        if item.get("published_at"):
-            try:
-                points.append((datetime.fromisoformat(item["published_at"].replace("Z", "+00:00")),
-                               item.get("source") or "?"))
-            except ValueError:
-                continue
-    if not points:
-        return ""
-    start = min(p[0] for p in points)
-    span = max((max(p[0] for p in points) - start).total_seconds(), 3600.0)
-    pad = 10
-    dots = []
-    for when, source in points:
-        # left to right is earlier to later even in an RTL page: a time axis, like numbers
-        x = pad + (width - 2 * pad) * (when - start).total_seconds() / span
-        dots.append(f'<circle cx="{x:.1f}" cy="{height / 2:.1f}" r="5" fill="{colors.get(source, "#7f8c8d")}">'
-                    f"<title>{_e(source)} {_e(when.astimezone(TEHRAN).strftime('%Y-%m-%d %H:%M'))}</title></circle>")
-    axis = f'<line x1="{pad}" y1="{height / 2}" x2="{width - pad}" y2="{height / 2}" stroke="#ccd" />'
-    return (f'<svg role="img" aria-label="زمان‌نمای گزارش‌ها" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" direction="ltr">{axis}{"".join(dots)}</svg>')
-
-
-def render_story(story: Mapping[str, Any], names: Mapping[str, str]) -> str:
+def render_story(story: Mapping[str, Any], names: Mapping[str, str],
+                 thread: Mapping[str, Any] | None = None) -> str:
     """One story's section: title, keywords, summary, sources, per-source, timeline."""
     timeline = story.get("timeline", [])
-    colors = _colors([t.get("source") or "?" for t in timeline])
-    parts = [f'<section class="story" id="{_e(story["story_id"])}">',
-             f"<h2>{_e(story.get('title') or '')}</h2>",
-             f'<div class="meta">{_e(story["n_articles"])} گزارش از {_e(story["n_sources"])} منبع · '
-             f"نخستین گزارش: {_e(local_time(story.get('first_published')))} · "
-             f'<span class="num">{_e(story["story_id"])}</span></div>']
+    palette = colors([t.get("source") or "?" for t in timeline])
+    in_thread = ""
+    if thread is not None:
+        in_thread = f' · رشته: <a href="#{e(thread["thread_id"])}">{e(thread.get("title") or "")}</a>'
+    parts = [f'<section class="story" id="{e(story["story_id"])}" data-sources="{e(" ".join(_sources(story)))}" '
+             f'data-day="{e(day_key(story.get("first_published")))}">',
+             f"<h2>{e(story.get('title') or '')}</h2>",
+             f'<div class="meta">{e(story["n_articles"])} گزارش از {e(story["n_sources"])} منبع · '
+             f"نخستین گزارش: <span class=\"num\">{e(local_time(story.get('first_published')))}</span> · "
+             f'<span class="num">{e(story["story_id"])}</span>{in_thread}</div>']
     if story.get("keywords"):
-        parts.append("<div>" + "".join(f'<span class="kw">{_e(k)}</span>' for k in story["keywords"]) + "</div>")
+        parts.append("<div>" + "".join(f'<span class="kw">{e(k)}</span>' for k in story["keywords"]) + "</div>")
     if story.get("summary"):
         parts.append("<h3>خلاصه</h3><ol class=\"summary\">")
         for s in story["summary"]:
-            src = _badge(s.get("source"), colors, names)
-            parts.append(f"<li>{_link(s['text'], s.get('url'))}{src}</li>")
+            parts.append(f"<li>{link(s['text'], s.get('url'))}{badge(s.get('source'), palette, names)}</li>")
         parts.append("</ol>")
     per_source = story.get("per_source") or {}
     terms = story.get("per_source_terms") or {}
     if per_source or terms:
         parts.append("<h3>آنچه تنها هر منبع گفت</h3>")
         for source in sorted(set(per_source) | set(terms)):
-            words = "".join(f'<span class="kw">{_e(t)}</span>' for t in terms.get(source, []))
-            parts.append(f"<div>{_badge(source, colors, names)} {words}</div><ul class=\"plain\">")
-            parts.extend(f"<li>{_e(t)}</li>" for t in per_source.get(source, []))
+            words = "".join(f'<span class="kw">{e(t)}</span>' for t in terms.get(source, []))
+            parts.append(f"<div>{badge(source, palette, names)} {words}</div><ul class=\"plain\">")
+            parts.extend(f"<li>{e(t)}</li>" for t in per_source.get(source, []))
             parts.append("</ul>")
     parts.append("<h3>زمان‌نما</h3>")
-    parts.append(timeline_svg(timeline, colors))
+    parts.append(timeline_svg(timeline, palette))
     parts.append("<table><tr><th>زمان</th><th>منبع</th><th>عنوان</th></tr>")
     for t in timeline:
         copy = " (رونوشت)" if t.get("is_duplicate") else ""
-        parts.append(f"<tr><td class=\"num\">{_e(local_time(t.get('published_at')))}</td>"
-                     f"<td>{_badge(t.get('source'), colors, names)}{_e(copy)}</td>"
-                     f"<td>{_link(t.get('title') or '', t.get('url'))}</td></tr>")
+        parts.append(f"<tr><td class=\"num\">{e(local_time(t.get('published_at')))}</td>"
+                     f"<td>{badge(t.get('source'), palette, names)}{e(copy)}</td>"
+                     f"<td>{link(t.get('title') or '', t.get('url'))}</td></tr>")
     parts.append("</table></section>")
     return "\n".join(parts)
+
+
+def _story_item(story: Mapping[str, Any], names: Mapping[str, str], when: str) -> str:
+    """A story's line in a list (a thread's, a day's): time, linked title, its sources."""
+    palette = colors(_sources(story))
+    badges = "".join(badge(s, palette, names) for s in _sources(story))
+    return (f'<li data-story="{e(story["story_id"])}"><span class="num">{e(when)}</span> '
+            f'<a href="#{e(story["story_id"])}">{e(story.get("title") or "")}</a>{badges}</li>')
+
+
+def render_thread(thread: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]],
+                  names: Mapping[str, str]) -> str:
+    """A thread as a box that opens on its stories in time order and their SVG time line."""
+    members = [by_id[s["story_id"]] for s in thread.get("stories", []) if s["story_id"] in by_id]
+    members.sort(key=lambda s: (s.get("first_published") or "9999", s["story_id"]))
+    days = [day_key(s.get("first_published")) for s in members]
+    dated = [d for d in days if d != UNKNOWN_DAY]
+    span = "" if not dated else dated[0] if dated[0] == dated[-1] else f"{dated[0]} تا {dated[-1]}"
+    out = [f'<details class="thread" id="{e(thread["thread_id"])}">',
+           f'<summary>{e(thread.get("title") or "")} <span class="meta">({len(members)} داستان'
+           + (f'، <span class="num">{e(span)}</span>' if span else "") + ")</span></summary>",
+           thread_svg(members), "<ol>"]
+    out.extend(_story_item(s, names, local_time(s.get("first_published"))) for s in members)
+    out.append("</ol></details>")
+    return "\n".join(out)
+
+
+def render_days(stories: Sequence[Mapping[str, Any]], names: Mapping[str, str]) -> str:
+    """The index by day: each Tehran day (newest first) opens on the stories that began on it."""
+    days: dict[str, list[Mapping[str, Any]]] = {}
+    for s in stories:
+        days.setdefault(day_key(s.get("first_published")), []).append(s)
+    keys = sorted((k for k in days if k != UNKNOWN_DAY), reverse=True) + ([UNKNOWN_DAY] if UNKNOWN_DAY in days else [])
+    out = ['<nav id="days" aria-label="نمایه روزها"><h2>نمایه روزها</h2>']
+    for i, key in enumerate(keys):
+        members = sorted(days[key], key=lambda s: (s.get("first_published") or "", s["story_id"]))
+        out.append(f'<details class="day" id="day-{e(key)}"{" open" if i == 0 else ""}>'
+                   f'<summary>{e(day_label(key))} <span class="meta">({len(members)} داستان)</span></summary><ol>')
+        out.extend(_story_item(s, names, local_time(s.get("first_published"))[11:]) for s in members)
+        out.append("</ol></details>")
+    out.append("</nav>")
+    return "\n".join(out)
+
+
+def _controls(stories: Sequence[Mapping[str, Any]], names: Mapping[str, str]) -> str:
+    sources = sorted({s for st in stories for s in _sources(st)}, key=lambda k: names.get(k, k))
+    options = "".join(f'<option value="{e(s)}">{e(names.get(s, s))}</option>' for s in sources)
+    return ('<div class="controls" role="search">'
+            '<label for="q">جستجو</label> <input id="q" type="search" autocomplete="off" '
+            'placeholder="واژه‌ای از عنوان، خلاصه یا منبع">'
+            f'<label for="src">منبع</label> <select id="src"><option value="">همه منابع</option>{options}</select>'
+            '<span id="shown" class="meta" aria-live="polite"></span></div>')
 
 
 def render_report(
@@ -165,31 +143,28 @@ def render_report(
     title: str = "داستان: خبرها در قالب رویداد",
     generated_at: datetime | None = None,
 ) -> str:
-    """The whole report: an index by recency and coverage, threads, then every story."""
+    """The whole page: threads, the index by day, then every story (newest first)."""
     names = names or {}
     when = (generated_at or datetime.now(UTC)).astimezone(TEHRAN).strftime("%Y-%m-%d %H:%M")
     ordered = sorted(stories, key=lambda s: (s.get("last_published") or "", s.get("n_sources", 0)), reverse=True)
-    out = ['<!DOCTYPE html>', '<html lang="fa" dir="rtl">', "<head>", '<meta charset="utf-8">',
+    by_id = {s["story_id"]: s for s in stories}
+    shown_threads = [t for t in threads if sum(s["story_id"] in by_id for s in t.get("stories", [])) >= 2]
+    thread_of = {s["story_id"]: t for t in shown_threads for s in t.get("stories", [])}
+    out = ["<!DOCTYPE html>", '<html lang="fa" dir="rtl">', "<head>", '<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           # No script may run in this page, whatever an article contains.
-           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-           "style-src 'unsafe-inline'; img-src data:\">",
-           f"<title>{_e(title)}</title>", f"<style>{_CSS % {'font': FONT_STACK}}</style>", "</head>", "<body>",
-           f"<header><h1>{_e(title)}</h1><div class=\"meta\">{len(stories)} داستان · ساخته‌شده در "
-           f"<span class=\"num\">{_e(when)}</span> (به وقت تهران)</div></header>", "<main>",
-           "<nav><h3>فهرست داستان‌ها (تازه‌ترین و پرپوشش‌ترین نخست)</h3><ol>"]
-    for s in ordered:
-        out.append(f'<li><a href="#{_e(s["story_id"])}">{_e(s.get("title") or "")}</a> '
-                   f'<span class="meta">({_e(s["n_sources"])} منبع، {_e(s["n_articles"])} گزارش)</span></li>')
-    out.append("</ol></nav>")
-    if threads:
-        out.append("<h2>رشته‌ها</h2>")
-        for th in threads:
-            out.append(f'<section class="thread" id="{_e(th["thread_id"])}"><h2>{_e(th.get("title") or "")}</h2><ol>')
-            for st in th.get("stories", []):
-                out.append(f'<li><span class="num">{_e(local_time(st.get("first_published")))}</span> '
-                           f'<a href="#{_e(st["story_id"])}">{_e(st.get("title") or "")}</a></li>')
-            out.append("</ol></section>")
-    out.extend(render_story(s, names) for s in ordered)
-    out.extend(["</main>", "</body>", "</html>"])
+           # Only the page's own script may run, whatever an article contains.
+           f'<meta http-equiv="Content-Security-Policy" content="{e(content_security_policy())}">',
+           f"<title>{e(title)}</title>", f"<style>{CSS % {'font': FONT_STACK}}</style>", "</head>", "<body>",
+           f"<header><h1>{e(title)}</h1><div class=\"meta\">{len(stories)} داستان · {len(shown_threads)} رشته · "
+           f"ساخته‌شده در <span class=\"num\">{e(when)}</span> (به وقت تهران)</div></header>",
+           _controls(stories, names), "<main>"]
+    if shown_threads:
+        out.append('<section id="threads"><h2>رشته‌ها</h2>')
+        out.extend(render_thread(t, by_id, names) for t in shown_threads)
+        out.append("</section>")
+    out.append(render_days(stories, names))
+    out.append('<h2 id="stories">داستان‌ها</h2>')
+    out.extend(render_story(s, names, thread_of.get(s["story_id"])) for s in ordered)
+    out.append('<div id="none" class="empty" hidden>هیچ داستانی با این جستجو و منبع نیست.</div>')
+    out.extend(["</main>", f"<script>{SCRIPT}</script>", "</body>", "</html>"])
     return "\n".join(out) + "\n"

@@ -25,6 +25,7 @@ from markdown_it import MarkdownIt
 from flows.publish import markdown_summary, md_escape
 from storage import Database
 from summarize.report import render_report
+from summarize.report_assets import SCRIPT
 from tests.conftest import ROOT
 
 DASTAN = [sys.executable, "-m", "flows.cli"]
@@ -163,7 +164,10 @@ def test_md_escape_leaves_no_live_markdown() -> None:
 
 ALLOWED_ELEMENTS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "div", "span", "main",
                     "nav", "h3", "ol", "li", "a", "section", "h2", "ul", "svg", "line", "circle", "table", "tr",
-                    "th", "td"}
+                    "th", "td",
+                    # issue 14: threads and days open and close, a search box and a source filter, and
+                    # the page's own script (checked below to be the one script, unchanged)
+                    "details", "summary", "label", "input", "select", "option", "script"}
 
 
 class Elements(HTMLParser):
@@ -175,15 +179,27 @@ class Elements(HTMLParser):
         self.attrs: set[str] = set()
         self.hrefs: list[str] = []
         self.text: list[str] = []
+        self.scripts: list[str] = []
+        self._in_script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.add(tag)
+        if tag == "script":
+            self.scripts.append("")
+            self._in_script = True
         for name, value in attrs:
             self.attrs.add(name)
             if name in ("href", "src"):
                 self.hrefs.append(value or "")
 
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
     def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts[-1] += data
+            return
         self.text.append(data)
 
 
@@ -213,6 +229,7 @@ def test_html_report_shows_hostile_text_as_text_and_links_only_http(report_input
     page = Elements()
     page.feed(render_report([story, *stories[1:]], threads, {source: text}))
     assert page.tags <= ALLOWED_ELEMENTS, page.tags - ALLOWED_ELEMENTS
+    assert page.scripts == [SCRIPT]  # the page's own script, once: nothing from the text became one
     assert not {a for a in page.attrs if a.startswith("on")}
     assert all(h.startswith(("#", "http://", "https://")) for h in page.hrefs), page.hrefs
     assert title.strip() in "".join(page.text)

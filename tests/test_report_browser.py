@@ -1,7 +1,9 @@
-"""The HTML report in a real browser: right-to-left, every story there, nothing injected runs.
+"""The HTML report in a real browser: right-to-left, every story there, nothing injected runs,
+and a reader can open a thread, filter by a source and search a word (issue 14).
 
 Headless Chromium from Debian (`make browser` installs it), driven by Playwright without
-its own browser download. The screenshot is kept in test-output/ for a person to look at.
+its own browser download. The screenshots (report.png, report-thread.png, report-source.png,
+report-search.png) are kept in test-output/ for a person to look at.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import pytest
 
 from flows.publish import md_escape, write_report
 from storage import Database
+from summarize.report_assets import SCRIPT, script_hash
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -89,7 +92,11 @@ def test_every_story_title_is_in_the_page(page, report) -> None:
 def test_no_script_from_article_text_ran(page, report) -> None:
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.dialogs == []
-    assert page.locator("script").count() == 0  # the report has no script at all
+    # the page's one script is its own, and the policy allows no other
+    assert page.locator("script").count() == 1
+    assert page.evaluate("document.scripts[0].textContent") == SCRIPT
+    policy = page.evaluate("document.querySelector('meta[http-equiv=Content-Security-Policy]').content")
+    assert f"script-src {script_hash()}" in policy and "unsafe" not in policy.split("script-src")[1]
     hrefs = page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))")
     assert not [h for h in hrefs if h.lower().startswith("javascript")]
     # the hostile title is shown as text, markup, quotes and all
@@ -106,3 +113,98 @@ def test_markdown_artifact_text_is_inert() -> None:
     text = md_escape('[click](javascript:alert(1)) <script>x</script> | ![i](http://e/x.png)')
     for bad in ("](", "<script", "![", "| "):
         assert bad not in text.replace("\\]", "").replace("\\<", "").replace("\\!", "").replace("\\|", "")
+
+
+# --- a reader's page: threads, days, a source filter and a search box ----------------------
+
+VISIBLE = "section.story:not([hidden])"
+
+
+def reset(page) -> None:
+    page.fill("#q", "")
+    page.select_option("#src", "")
+
+
+def visible_ids(page) -> list[str]:
+    return page.eval_on_selector_all(VISIBLE, "els => els.map(e => e.id)")
+
+
+def test_threads_come_first_and_open_on_their_stories_in_time_order(page) -> None:
+    reset(page)
+    first = page.locator("main > *").first
+    assert first.get_attribute("id") == "threads"
+    thread = page.locator("details.thread").first
+    assert thread.get_attribute("open") is None  # closed until the reader opens it
+    items = thread.locator("li[data-story]")
+    assert not items.first.is_visible()
+    thread.locator("summary").click()
+    assert thread.get_attribute("open") is not None and items.first.is_visible()
+    assert items.count() >= 2
+    times = [t.strip() for t in thread.locator("li[data-story] > span.num").all_inner_texts()]
+    assert times == sorted(times)  # stories in time order
+    assert thread.locator("svg circle").count() == items.count()  # one dot per story on its time line
+    thread.scroll_into_view_if_needed()
+    page.screenshot(path=str(OUT / "report-thread.png"))
+    # a thread's story links to its section, which links back to the thread
+    story_id = items.first.get_attribute("data-story")
+    assert page.locator(f"section.story[id='{story_id}'] a[href='#{thread.get_attribute('id')}']").count() == 1
+
+
+def test_the_index_by_day_lists_every_story_once(page, report) -> None:
+    reset(page)
+    _path, stories, _hostile = report
+    listed = page.eval_on_selector_all("#days li[data-story]", "els => els.map(e => e.dataset.story)")
+    assert sorted(listed) == sorted(s["story_id"] for s in stories)
+    assert page.locator("#days details.day[open]").count() == 1  # the newest day is open
+
+
+def test_filter_by_source_shows_only_that_sources_stories(page, report) -> None:
+    reset(page)
+    _path, stories, _hostile = report
+    source = "fars"
+    expected = sorted(s["story_id"] for s in stories if source in s["sources"])
+    assert 0 < len(expected) < len(stories)
+    page.select_option("#src", source)
+    assert sorted(visible_ids(page)) == expected
+    # the thread and day lists follow: only that source's stories, and no empty box left
+    listed = page.eval_on_selector_all("li[data-story]:not([hidden])", "els => els.map(e => e.dataset.story)")
+    assert set(listed) <= set(expected)
+    for box in page.locator("details.thread:not([hidden]), details.day:not([hidden])").all():
+        assert box.locator("li[data-story]:not([hidden])").count() > 0
+    assert page.inner_text("#shown").startswith(f"{len(expected)} ")
+    page.screenshot(path=str(OUT / "report-source.png"))
+    reset(page)
+    assert len(visible_ids(page)) == len(stories)
+
+
+def test_search_finds_a_word_in_titles_and_summaries(page, report) -> None:
+    reset(page)
+    _path, stories, _hostile = report
+    word = "زلزله"
+    page.fill("#q", word)
+    shown = visible_ids(page)
+    assert shown
+    for sid in shown:
+        assert word in page.inner_text(f"section.story[id='{sid}']")
+    with_word = [s["story_id"] for s in stories if word in s["title"]]
+    assert set(with_word) <= set(shown)
+    assert len(shown) < len(stories)
+    # with a source as well: both must hold
+    page.select_option("#src", "fars")
+    assert set(visible_ids(page)) <= set(shown)
+    page.select_option("#src", "")
+    page.locator("section.story:not([hidden])").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(OUT / "report-search.png"))
+    # typed the other way (Arabic yeh and kaf, ZWNJ as a space), the same stories
+    page.fill("#q", "كرمان")
+    assert set(visible_ids(page)) == {sid for sid in [s["story_id"] for s in stories]
+                                      if "کرمان" in page.inner_text(f"section.story[id='{sid}']")}
+    page.fill("#q", "واژه‌ای که در هیچ خبری نیست")
+    assert visible_ids(page) == [] and page.locator("#none").is_visible()
+    reset(page)
+
+
+def test_markup_typed_into_the_search_box_stays_text(page) -> None:
+    page.fill("#q", '<img src=x onerror="window.__pwned=9">')
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    reset(page)
