@@ -24,6 +24,7 @@ from typing import Any
 
 WATCH_SECONDS = 0.5  # how often the watchdog looks at its parent
 GRACE_SECONDS = 5.0  # a SIGTERM'd server that has not exited by then is killed
+STARTUP_SECONDS = 120  # what prefect_test_harness is given in tests/conftest.py
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
@@ -52,7 +53,7 @@ def tie_temporary_server() -> None:
 
     Nothing to do when an API URL is configured (a real server: nothing is started).
     Call in the thread that runs the flow (the main thread): Linux signals the server when
-    the thread that started it ends.
+    the thread that started it ends. Returns once the server answers.
     """
     from prefect.settings import PREFECT_API_URL
 
@@ -83,8 +84,13 @@ def tie_temporary_server() -> None:
                        "--log-level", "error", "--lifespan", "on"]
             return subprocess.Popen([sys.executable, "-m", "flows.temp_server", str(os.getpid()), *uvicorn], env=env)
 
-    if SubprocessASGIServer._instances.get(None) is None:
-        TiedServer()  # SubprocessASGIServer() now returns this instance
+    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
+
+    server = SubprocessASGIServer._instances.get(None) or TiedServer()  # now SubprocessASGIServer()
+    # Started here, in the calling thread, not in whichever thread first asks Prefect for a
+    # client (the kernel signals the server when the thread that started it ends). Prefect
+    # waits 20 s by default; on a machine busy with other work the server took longer.
+    server.start(timeout=max(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value(), STARTUP_SECONDS))
 
 
 def main(argv: list[str]) -> None:
