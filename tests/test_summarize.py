@@ -176,3 +176,24 @@ def test_short_title_from_a_first_sentence_or_a_long_headline(text: str, limit: 
 
     assert short_title(text, limit) == title
     assert len(short_title(text, limit).split()) <= limit
+
+
+def test_no_story_title_on_a_dev_set_is_longer_than_twenty_words() -> None:
+    """Every headline of every dev set, as a story title (read in place, never copied)."""
+    import json
+
+    from benchmarks.eval import EVAL_DIR
+    from summarize.title import HEADLINE_WORDS, TITLE_WORDS, short_title
+
+    sets = sorted(EVAL_DIR.glob("*.items.jsonl"))
+    if not sets:
+        pytest.skip(f"no dev sets in {EVAL_DIR}")
+    longest = 0
+    for path in sets:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            title = row.get("title") or ""
+            body = row.get("body") or row.get("text") or ""
+            head = short_title(title, HEADLINE_WORDS) if title else short_title(body.split("\n")[0], TITLE_WORDS)
+            longest = max(longest, len(head.split()))
+    assert longest <= HEADLINE_WORDS

@@ -135,3 +135,20 @@ def test_chain_crash_speakers_are_the_ones_the_reports_name(stories) -> None:
     assert any(t.startswith("این مقام انتظامی (رئیس پلیس‌راه استان اصفهان) از رانندگان") for t in irna), irna
     isna = story["per_source"]["isna"]
     assert "رئیس مرکز اورژانس استان اصفهان: «مصدومان به بیمارستان‌های الزهرا" in " ".join(isna), isna
+
+
+def test_a_report_without_a_headline_gets_a_short_title(tmp_path) -> None:
+    """Seed 001 starts with its body: its 53-word first sentence was the story's title."""
+    from flows.settings import load_settings
+    from flows.stages import run_stages
+    from storage import Database
+    from storage.queries import list_stories
+    from tests.conftest import SEED_FILES
+
+    seed = next(p for p in SEED_FILES if p.name.startswith("001_"))
+    db = Database(str(tmp_path / "seed.duckdb"))
+    run_stages(db, [str(seed)], load_settings(overrides={"db": db.path}))
+    with db.connect(read_only=True) as con:
+        (story,) = list_stories(con)
+    assert story["title"] == "لوید آستین: همکاری آمریکا با رژیم اسرائیل ضروری است"
+    assert len(story["title"].split()) <= 14 and not story["title"].startswith("به گزارش")
