@@ -43,6 +43,10 @@ class Draft:
     url: str | None = None
     published_at: datetime | None = None
     published_text: str | None = None
+    site_name: str | None = None  # the name a page gives its site (og:site_name)
+    # A page read from its site: when its text credits no agency, the site is the agency
+    # (by og:site_name, else by the domain of its URL; issue 13).
+    credits_site: bool = False
 
 
 def _words(text: str) -> set[str]:
@@ -55,6 +59,17 @@ def _is_copy(a: set[str], b: set[str]) -> bool:
         return False
     common = len(a & b)
     return common / len(b) >= _COPY_CONTAINMENT and common / len(a) >= _COPY_CONTAINMENT - 0.15
+
+
+def _site_key(site_name: str | None, registry: Registry) -> str | None:
+    """The registry key of a page's site name: «خبرگزاری مهر | اخبار ایران و جهان | Mehr News
+    Agency» names Mehr in its first part."""
+    if not site_name:
+        return None
+    for part in (site_name, *re.split(r"\s+[|\-–—]\s+", site_name)):
+        if part.strip() and (key := registry.known(part.strip())):
+            return key
+    return None
 
 
 def build_article(draft: Draft, registry: Registry) -> Article | Reject:
@@ -79,7 +94,10 @@ def build_article(draft: Draft, registry: Registry) -> Article | Reject:
             if role is Role.BOILERPLATE or is_chrome_line(piece):
                 sentences.append(Sentence(len(sentences), piece, Role.BOILERPLATE))
                 continue
-            line = strip_dateline(piece, registry, first=not any(s.role is not Role.TITLE for s in sentences))
+            # «تهران- ایرنا-» heads the first paragraph of the body (a lead may come before it)
+            first = not any(s.role is Role.BODY for s in sentences) and (
+                role is Role.BODY or not any(s.role is Role.LEAD for s in sentences))
+            line = strip_dateline(piece, registry, first=first)
             attribution = attribution or line.attribution
             cited.extend(line.cited)
             if not line.text:
@@ -123,6 +141,10 @@ def build_article(draft: Draft, registry: Registry) -> Article | Reject:
     # A report without a named source is its site's (a saved feed item or page, by the
     # domain of its URL); the agency it credits is a different thing (attribution).
     source = registry.resolve(draft.source) if draft.source else registry.by_url(draft.url)
+    if draft.credits_site:
+        site = _site_key(draft.site_name, registry)
+        source = source or site
+        attribution = attribution or site or source
     return Article(
         article_id=make_article_id(source, draft.external_id, draft.url, key_text),
         title=title,

@@ -43,7 +43,8 @@ class Registry:
             for name in (src.key, src.name, *src.aliases):
                 self._alias.setdefault(_alias_key(name), src.key)
             for host in src.domains:
-                self._host[host.lower().removeprefix("www.")] = src.key
+                # «bbc.com/persian»: a site that is one section of a larger host
+                self._host[host.lower().removeprefix("www.").rstrip("/")] = src.key
 
     def get(self, key: str) -> Source | None:
         """The source with this key, or None."""
@@ -63,7 +64,11 @@ class Registry:
         """The source whose domain serves ``url``, if any."""
         if not url:
             return None
-        host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().removeprefix("www.")
+        section = parts.path.strip("/").split("/", 1)[0].lower()
+        if section and f"{host}/{section}" in self._host:
+            return self._host[f"{host}/{section}"]
         while host:
             if host in self._host:
                 return self._host[host]
