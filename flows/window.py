@@ -104,7 +104,8 @@ def compute_threads(
         return {}
     views = [
         StoryView(s.story_id, tuple(lem for a in s.article_ids for sen in articles[a].sentences[:3]
-                                    for lem in sen.lemmas), s.first_published)
+                                    for lem in sen.lemmas), s.first_published,
+                  tuple(articles[a].sentences[0].text for a in s.article_ids if articles[a].sentences))
         for s in stories
     ]
     centres = np.stack([_unit(np.mean([article_vectors[a] for a in s.article_ids], axis=0)) for s in stories])

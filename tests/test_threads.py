@@ -1,0 +1,127 @@
+"""Threads: stories of one situation on different days link, unrelated ones do not; the seeds stay one."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from clustering.threads import StoryView, ThreadParams, centroid_link, link_threads, place_terms, thread_labels
+
+DAY0 = datetime(2025, 11, 17, 8, tzinfo=UTC)
+
+# Lemma bags of a small window. Two stories follow one situation (Zayandeh Rud's water, a
+# week apart); the others are unrelated, and every story shares the window's common words.
+COMMON = ("گزارش", "استان", "مسئول")
+BAGS = {
+    "water-1": ("زاینده‌رود", "آب", "کشاورز", "سد", "رهاسازی"),
+    "water-2": ("زاینده‌رود", "آب", "سد", "کشاورز", "اصفهان", "حقابه"),
+    "quake": ("زلزله", "کرمان", "مصدوم", "هلال‌احمر"),
+    "metro": ("مترو", "ایستگاه", "تهران", "افتتاح"),
+    "football": ("استقلال", "سپاهان", "مساوی", "آزادی"),
+    "flu": ("آنفلوانزا", "واکسن", "بهداشت", "سخنگو"),
+}
+
+
+def window(seed: int = 7) -> tuple[list[StoryView], np.ndarray]:
+    """Story views and unit vectors: a large shared direction (e5's anisotropy), a topic, noise."""
+    rng = np.random.default_rng(seed)
+    common = rng.normal(size=64)
+    topics = {name: rng.normal(size=64) for name in ("water", "quake", "metro", "football", "flu")}
+    views, rows = [], []
+    for k, (name, bag) in enumerate(BAGS.items()):
+        views.append(StoryView(name, bag + COMMON, DAY0 + timedelta(days=k if name != "water-2" else 6)))
+        v = 3.0 * common / np.linalg.norm(common) + topics[name.split("-")[0]] / 8 + rng.normal(size=64) / 16
+        rows.append(v / np.linalg.norm(v))
+    return views, np.asarray(rows, dtype=np.float32)
+
+
+def test_two_stories_of_one_situation_on_different_days_link_and_unrelated_ones_do_not() -> None:
+    views, vectors = window()
+    threads = link_threads(views, vectors, ThreadParams(), {}, set())
+    assert threads["water-1"] is not None and threads["water-1"] == threads["water-2"]
+    assert all(threads[name] is None for name in ("quake", "metro", "football", "flu"))
+
+
+def test_the_common_direction_does_not_link_unrelated_stories() -> None:
+    # raw cosines of these vectors are all above 0.8 (where e5's unrelated Persian news sit),
+    # far above the bar: only after the window's centre is taken out do they fall apart
+    views, vectors = window()
+    assert (vectors @ vectors.T).min() > 0.8 > ThreadParams().threshold
+    unrelated = [v for v in views if not v.story_id.startswith("water")]
+    labels = thread_labels(unrelated, vectors[[i for i, v in enumerate(views) if v in unrelated]], ThreadParams())
+    assert len(set(labels.tolist())) == len(unrelated)
+
+
+def test_stories_further_apart_than_the_window_are_not_compared() -> None:
+    views, vectors = window()
+    far = [v if v.story_id != "water-2" else StoryView(v.story_id, v.lemmas, DAY0 + timedelta(days=400))
+           for v in views]
+    threads = link_threads(far, vectors, ThreadParams(window_days=120), {}, set())
+    assert threads["water-1"] is None and threads["water-2"] is None
+
+
+def test_a_window_of_two_alike_stories_still_links() -> None:
+    # With the full window mean taken out, two stories would always be opposite (cosine -1);
+    # the shrunk centre keeps what they share (the seeds are such a window: test_seeds below).
+    views, vectors = window()
+    pair = [0, 1]
+    threads = link_threads([views[i] for i in pair], vectors[pair], ThreadParams(), {}, set())
+    assert threads["water-1"] is not None and threads["water-1"] == threads["water-2"]
+
+
+def test_thread_ids_are_stable_and_new_ones_avoid_taken() -> None:
+    views, vectors = window()
+    first = link_threads(views, vectors, ThreadParams(), {}, set())
+    tid = first["water-1"]
+    assert tid is not None and tid.startswith("t")
+    again = link_threads(views, vectors, ThreadParams(), {"water-1": "t-old", "water-2": "t-old"}, set())
+    assert again["water-1"] == again["water-2"] == "t-old"
+    assert link_threads(views, vectors, ThreadParams(), {}, {tid})["water-1"] not in (None, tid)
+
+
+def test_centroid_link_merges_groups_by_the_cosine_of_their_centres() -> None:
+    rng = np.random.default_rng(3)
+    points = rng.normal(size=(9, 5))
+    points /= np.linalg.norm(points, axis=1, keepdims=True)
+    lexical = sp.csr_matrix((9, 1), dtype=np.float32)
+    pairs = np.array([(i, j) for i in range(9) for j in range(i + 1, 9)])
+    labels = centroid_link(points, lexical, pairs, 0.0, 0.5)
+    # reference: the same greedy rule over full centre sums, written directly
+    groups = [[i] for i in range(9)]
+    while True:
+        sums = [points[g].sum(axis=0) for g in groups]
+        best = max(((float(sums[a] @ sums[b] / np.linalg.norm(sums[a]) / np.linalg.norm(sums[b])), a, b)
+                    for a in range(len(groups)) for b in range(a + 1, len(groups))), default=None)
+        if best is None or best[0] < 0.5:
+            break
+        _c, a, b = best
+        groups[a] += groups.pop(b)
+    want = {frozenset(g) for g in groups}
+    got = {frozenset(np.flatnonzero(labels == k).tolist()) for k in set(labels.tolist())}
+    assert got == want and len(want) < 9
+
+
+def test_place_terms_name_the_places_of_the_headlines() -> None:
+    terms = place_terms(["تجمع مردم مشهد در محکومیت حمله", "سیل در خوزستان"])
+    assert terms and all(t.startswith("P:") for t in terms)
+    assert place_terms(["بدون نام جا"]) == ()
+
+
+@pytest.mark.slow
+def test_seeds_stay_one_thread_with_the_real_model(tmp_path) -> None:
+    """Austin in Israel (April 2021) and Gantz in Washington (June 2021): two stories, one thread."""
+    from flows.settings import load_settings
+    from flows.stages import run_stages
+    from storage import Database
+    from storage.queries import list_stories
+    from tests.conftest import SEED_FILES
+
+    db = Database(str(tmp_path / "seeds.duckdb"))
+    run_stages(db, SEED_FILES, load_settings(overrides={"db": db.path}))
+    with db.connect(read_only=True) as con:
+        stories = list_stories(con)
+    assert len(stories) == 2
+    assert stories[0]["thread_id"] is not None and stories[0]["thread_id"] == stories[1]["thread_id"]
