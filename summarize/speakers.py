@@ -28,7 +28,7 @@ _ADJECTIVES = {"مسئول", "ارشد", "عالی‌رتبه", "بلندپای�
 _NOT_ADJECTIVES = {"برای", "ولی", "وقتی", "یعنی", "کسی", "چیزی", "همچنین", "سپس", "نیز", "هم"}
 # Words that open a sentence without changing who speaks in it.
 _CONNECTORS = ("همچنین", "سپس", "در ادامه", "در پایان", "علاوه بر این", "افزون بر این", "بنابراین", "اما",
-               "ولی", "و")
+               "ولی", "در همین حال", "در عین حال", "از سوی دیگر", "از طرفی", "با این حال", "و")
 _SPEECH_VERBS = (
     "گفت", "افزود", "ادامه داد", "اظهار کرد", "اظهار داشت", "تصریح کرد", "تأکید کرد", "تاکید کرد",
     "خاطرنشان کرد", "خاطر نشان کرد", "عنوان کرد", "اعلام کرد", "بیان کرد", "بیان داشت", "خبر داد",
@@ -97,10 +97,25 @@ def pronoun_opening(text: str) -> str | None:
     return lead + prefix + " ".join(phrase)
 
 
+_OPEN_QUOTES = "«“\""
+_CLOSE_QUOTES = "»”\""
+
+
 def is_bare_quote(text: str) -> bool:
-    """True when the whole sentence is one quotation with no speaker in it."""
+    """True when the sentence is quotation with no speaker in it: one whole quote, or the
+    first or last piece of a quote the sentence splitter cut in two («... . ...»)."""
     body = _without_connectors(strip_dateline(text)).rstrip(" .!؟?")
-    return body.startswith("«") and body.endswith("»") and body.count("«") == 1
+    if not body:
+        return False
+    opens = sum(body.count(q) for q in "«“")
+    closes = sum(body.count(q) for q in "»”")
+    if body[0] in _OPEN_QUOTES and body[-1] in _CLOSE_QUOTES:
+        if '"' in (body[0], body[-1]):
+            return body.count('"') == 2
+        return opens == 1 and closes == 1
+    if body[0] in "«“" and closes == 0:
+        return True  # a quote's first sentence, its end in the next
+    return body[-1] in "»”" and opens == 0  # a quote's last sentence
 
 
 class Said(Enum):
@@ -157,6 +172,11 @@ def _with_speaker(text: str, speaker: str) -> str:
     if opening is not None:
         return f"{opening} ({speaker}){text[len(opening):]}"
     body = strip_dateline(text)
+    # a piece of a quote the splitter cut is shown as a piece: «… what was said …»
+    if body[0] in "«“" and not any(q in body for q in "»”"):
+        body += " …»"
+    elif body.rstrip(" .!؟?")[-1:] in ("»", "”") and not any(q in body for q in "«“"):
+        body = "«… " + body
     return f"{speaker}: {body}"
 
 

@@ -103,6 +103,11 @@ SPEAKER_TABLE = [
     # after «به گفته مسئولان» no one in particular spoke: the «وی» cannot be placed
     (["وزیر نیرو گفت سد پر است.", "به گفته مسئولان، آب کافی است.", "وی گفت: مصرف را کم کنید."],
      [SAME, SAME, None]),
+    # a connector before the pronoun («در همین حال، وی ...») and a quote cut in two by the splitter
+    (["استاندار کرمان گفت آب برقرار است.", "در همین حال، وی افزود: مدارس باز است.", "«همه چیز آرام است و",
+      "مردم به خانه برگشتند.»"],
+     [SAME, "در همین حال، وی (استاندار کرمان) افزود: مدارس باز است.", "استاندار کرمان: «همه چیز آرام است و …»",
+      "استاندار کرمان: «… مردم به خانه برگشتند.»"]),
     # a pronoun or a quote with no one named before it at all
     (["او گفت: همه چیز آرام است.", "«هیچ خسارتی نداشتیم.»"], [None, None]),
     # «این حادثه» is no speaker: nothing to resolve, the sentence is shown as written
@@ -197,3 +202,22 @@ def test_no_story_title_on_a_dev_set_is_longer_than_twenty_words() -> None:
             head = short_title(title, HEADLINE_WORDS) if title else short_title(body.split("\n")[0], TITLE_WORDS)
             longest = max(longest, len(head.split()))
     assert longest <= HEADLINE_WORDS
+
+
+QUOTE_TABLE = [
+    # (sentence, a bare quote?)
+    ("«مصدومان منتقل شدند.»", True),
+    ("“مصدومان منتقل شدند.”", True),
+    ("«مصدومان منتقل شدند و", True),  # a quote the splitter cut: its first piece
+    ("حال همه خوب است.»", True),  # ... and its last
+    ("«لوید آستین» که به اسرائیل سفر کرده است گفت همکاری ضروری است.", False),  # a name, then its sentence
+    ("رئیس پلیس گفت: «سرعت علت حادثه بود.»", False),  # the speaker is in the sentence
+    ("در همین حال، «هیچ خسارتی نداشتیم.»", True),
+]
+
+
+@pytest.mark.parametrize(("text", "bare"), QUOTE_TABLE)
+def test_a_bare_quote_is_a_quote_with_no_speaker_in_the_sentence(text: str, bare: bool) -> None:
+    from summarize.speakers import is_bare_quote
+
+    assert is_bare_quote(text) is bare
