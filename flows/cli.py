@@ -106,6 +106,9 @@ def _run(settings: Any, paths: Sequence[str], verbose: bool) -> dict[str, Any]:
     from flows.settings import prefect_defaults
 
     prefect_defaults(verbose)  # before Prefect is imported: it reads them once
+    from flows.temp_server import launch_early
+
+    launch_early()  # Prefect's temporary server boots while Prefect is imported here
     from flows.pipeline import run_local
 
     _quiet_known_errors()

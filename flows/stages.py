@@ -247,7 +247,10 @@ def pending_texts(db: Database, model_id: str, settings: Settings) -> list[tuple
 
 def embed_texts(texts: Sequence[str], params: EmbedParams) -> np.ndarray:
     """Vectors of a batch of texts (a Prefect task runs this on a worker)."""
-    return cached_encoder(params).encode(list(texts), kind=params.prompt)
+    from clustering.embed import resolved
+
+    # "auto" and the backend it means here are one encoder: loaded once, not once per spelling
+    return cached_encoder(resolved(params)).encode(list(texts), kind=params.prompt)
 
 
 def store_vectors(db: Database, hashes: Sequence[str], vectors: np.ndarray, model_id: str) -> None:

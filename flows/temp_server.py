@@ -48,6 +48,64 @@ def tie_to_parent(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
 
 
+# A server process started before Prefect was imported, and its port (see launch_early).
+_early: list[tuple[Any, int]] = []
+
+
+def _server_command(port: int, app_dir: str) -> list[str]:
+    """Prefect's own command for its temporary server (prefect/server/api/server.py,
+    SubprocessASGIServer), run through this module so that the server watches its parent."""
+    return [sys.executable, "-m", "flows.temp_server", str(os.getpid()), "--app-dir", app_dir,
+            "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
+            "--log-level", "error", "--lifespan", "on"]
+
+
+def _server_env() -> dict[str, str]:
+    return {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+
+
+def launch_early() -> None:
+    """Start the temporary server's process now, before this process imports Prefect.
+
+    Both take seconds; started first, the server boots while Prefect is imported here.
+    :func:`tie_temporary_server` adopts it, or stops it when Prefect turns out to have an
+    API URL configured (in a profile, say). Call from the main thread, after
+    ``prefect_defaults``.
+    """
+    import importlib.util
+    import socket
+    import subprocess
+
+    if os.environ.get("PREFECT_API_URL") or _early:
+        return
+    spec = importlib.util.find_spec("prefect")  # finds the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        return
+    app_dir = os.path.dirname(next(iter(spec.submodule_search_locations)))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    _early.append((subprocess.Popen(_server_command(port, app_dir), env=_server_env()), port))
+
+
+def _answers(url: str, proc: Any, timeout: float) -> bool:
+    """True once the server at ``url`` is healthy; False if its process ends or time runs out."""
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    with httpx.Client() as client:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                return False
+            try:
+                if client.get(f"{url}/health").status_code == 200:
+                    return True
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+    return False
+
+
 def tie_temporary_server() -> None:
     """Make the temporary API server Prefect would start for this process one that dies with it.
 
@@ -55,9 +113,15 @@ def tie_temporary_server() -> None:
     Call in the thread that runs the flow (the main thread): Linux signals the server when
     the thread that started it ends. Returns once the server answers.
     """
-    from prefect.settings import PREFECT_API_URL
+    import atexit
 
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
+
+    early = _early.pop() if _early else None
     if PREFECT_API_URL.value():
+        if early is not None:
+            early[0].kill()
+            early[0].wait()
         return
     from prefect.server.api.server import SubprocessASGIServer
 
@@ -65,32 +129,28 @@ def tie_temporary_server() -> None:
         """Prefect's temporary server, started through :func:`tie_to_parent`."""
 
         def _run_uvicorn_command(self) -> Any:
-            # Prefect's own command (prefect/server/api/server.py, SubprocessASGIServer), run
-            # through this module so that the server watches its parent.
             import subprocess
 
             import prefect
             from prefect.settings import get_current_settings
 
-            env = {
-                **os.environ,
-                "PREFECT_UI_ENABLED": "0",
-                "PREFECT__SERVER_EPHEMERAL": "1",
-                "PREFECT__SERVER_FINAL": "1",
-                **get_current_settings().to_environment_variables(exclude_unset=True),
-            }
-            uvicorn = ["--app-dir", str(prefect.__module_path__.parent), "--factory",
-                       "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
-                       "--log-level", "error", "--lifespan", "on"]
-            return subprocess.Popen([sys.executable, "-m", "flows.temp_server", str(os.getpid()), *uvicorn], env=env)
+            env = {**_server_env(), **get_current_settings().to_environment_variables(exclude_unset=True)}
+            return subprocess.Popen(_server_command(int(self.port or 0), str(prefect.__module_path__.parent)),
+                                    env=env)
 
-    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
-
+    # Prefect waits 20 s by default; on a machine busy with other work the server took longer.
+    timeout = max(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value(), STARTUP_SECONDS)
     server = SubprocessASGIServer._instances.get(None) or TiedServer()  # now SubprocessASGIServer()
+    if early is not None and not server.running:
+        # adopt the early process as Prefect's own start() would have left it
+        server.port, server.server_process, server.running = early[1], early[0], True
+        atexit.register(server.stop)
+        if not _answers(server.api_url, early[0], timeout):
+            server.stop()  # ended (its port taken?) or never answered: start one the usual way
+            server = TiedServer()
     # Started here, in the calling thread, not in whichever thread first asks Prefect for a
-    # client (the kernel signals the server when the thread that started it ends). Prefect
-    # waits 20 s by default; on a machine busy with other work the server took longer.
-    server.start(timeout=max(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value(), STARTUP_SECONDS))
+    # client (the kernel signals the server when the thread that started it ends).
+    server.start(timeout=timeout)
 
 
 def main(argv: list[str]) -> None:
