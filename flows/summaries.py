@@ -55,7 +55,7 @@ def candidates_of(articles: Sequence[StoredArticle], vectors: Mapping[str, np.nd
     return out
 
 
-def statements_of(articles: Sequence[StoredArticle]) -> list[Statement]:
+def report_statements(articles: Sequence[StoredArticle]) -> list[Statement]:
     """Every sentence of the reports, titles included, as what it states (for per-source)."""
     return [Statement(a.source or "unknown", facts_of(s.text, s.lemmas)) for a in articles for s in a.sentences]
 
@@ -85,7 +85,7 @@ def summarize_stories(
         picks = summarize_story(candidates, params)
         rows.extend(SummaryRow(story.story_id, rank, c.article_id, c.position, c.shown, c.source)
                     for rank, c in enumerate(picks, 1))
-        alone = unique_sentences(candidates, params.per_source_sentences, statements_of(originals))
+        alone = unique_sentences(candidates, params.per_source_sentences, report_statements(originals))
         for source, sents in alone.items():
             notes.extend(SourceNote(story.story_id, source, rank, "sentence", c.shown, c.article_id, c.position)
                          for rank, c in enumerate(sents, 1))
