@@ -71,7 +71,10 @@ def summary_metrics(db: Database, settings: Settings) -> dict[str, Any]:
         sents = st["sentences"]
         picks_total += len(picks)
         boiler += sum(1 for p in picks if p["role"] == "boilerplate")
-        pv = [vectors[content_hash(p["text"])] for p in picks if content_hash(p["text"]) in vectors]
+        # a pick is stored as shown (its speaker resolved, summarize.speakers); its vector is its sentence's
+        written = {(s["article_id"], s["position"]): s["text"] for s in sents}
+        texts = [written.get((p["article_id"], p["position"]), p["text"]) for p in picks]
+        pv = [vectors[content_hash(t)] for t in texts if content_hash(t) in vectors]
         if len(pv) > 1:
             m = np.stack(pv) @ np.stack(pv).T
             np.fill_diagonal(m, -1)
