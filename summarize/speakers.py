@@ -44,13 +44,16 @@ _SUBJECT_END = re.compile(
     r"جمعه|اخیرا|اخیراً|سرانجام|بار)(?=\s|$)|[،:؛(]"
 )
 _ACCORDING = re.compile(r"^به گفته\s+([^،,:]{2,80}?)\s*[،,]")
-_DATELINE = re.compile(r"^(?:به گزارش\s+[^،,:.؛«»]{1,80}?\s*[،,]\s*|به نقل از\s+[^،,:.؛«»]{1,80}?\s*[،,]\s*)+")
+_CITING_WHOM = re.compile(r"^به نقل از\s+([^،,:]{2,80}?)\s*[،,]")
+# «به نقل از X،» stays: it says whose words follow.
+_DATELINE = re.compile(r"^(?:به گزارش\s+[^،,:.؛«»]{1,80}?\s*[،,]\s*)+")
 # A city–agency head of the first paragraph, either order: «ایرنا - اصفهان -», «تهران- ایرنا-».
 _PLACE = r"[^\s\-–،:«]{2,20}(?:\s[^\s\-–،:«]{2,20})?"
 _CITY_AGENCY = re.compile(rf"^{_PLACE}\s*[-–]\s*{_PLACE}\s*[-–]\s+")
 # Speakers that are no one in particular: a sentence after them cannot be placed.
 _VAGUE = {"مسئولان", "مقامات", "منابع", "برخی", "کارشناسان", "شاهدان", "گزارش‌ها", "مردم", "منابع آگاه",
-          "منابع محلی", "مقام‌ها", "مسئولین", "ناظران", "برخی منابع", "یک منبع", "یکی"}
+          "منابع محلی", "مقام‌ها", "مسئولین", "ناظران", "برخی منابع", "یک منبع", "یکی", "شاهدان عینی",
+          "اهالی", "ساکنان", "رسانه‌ها", "کاربران", "مسافران", "حاضران"}
 _MAX_SPEAKER_WORDS = 9
 
 
@@ -152,6 +155,9 @@ def _judge(subject: str) -> Attribution:
 
 def attribution(text: str) -> Attribution:
     """Who the sentence names as speaking: «X گفت ...», «X از ... خبر داد», «به گفته X، ...»."""
+    cited = _CITING_WHOM.match(_without_connectors(text))
+    if cited and _judge(cited.group(1)).said is Said.VAGUE:
+        return Attribution(Said.VAGUE)  # «به نقل از شاهدان عینی، ...»: no one in particular
     body = _without_connectors(strip_dateline(text, first=True))
     m = _ACCORDING.match(body)
     if m:
