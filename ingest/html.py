@@ -40,7 +40,15 @@ def _tree(html: str) -> Any:
 
     try:
         return lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
+    except ValueError:
+        # lxml refuses a str that carries an XML encoding declaration (saved XHTML pages);
+        # the text is already decoded, so it is given as UTF-8 bytes with that encoding
+        try:
+            parser = lxml.html.HTMLParser(encoding="utf-8")
+            return lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
+        except (etree.ParserError, ValueError):
+            return None
+    except etree.ParserError:
         return None
 
 

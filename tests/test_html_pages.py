@@ -118,3 +118,38 @@ def test_page_as_a_reader_sees_it(name: str, title: str, published: str | None, 
 
 def test_thirteen_outlets() -> None:
     assert len({row[0] for row in TABLE} - {"no-date.html"}) >= 13
+
+
+def test_a_saved_xhtml_page_with_an_encoding_declaration_is_read(tmp_path: Path) -> None:
+    """lxml refuses a decoded page that still declares its encoding; such a page lost its
+    whole text before the fix."""
+    page = tmp_path / "mehr.html"
+    page.write_text('<?xml version="1.0" encoding="utf-8"?>\n' + (PAGES / "mehr.html").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    (article,) = read_inputs([page], IngestParams())
+    assert isinstance(article, Article)
+    assert article.title == "بارش باران در ۱۲ استان کشور" and article.published_at is not None
+
+
+@pytest.mark.parametrize(("snippet", "expected"), [
+    # variants of the same kinds: a date line above the headline, a labelled one, a 12-hour
+    # one, a <time> with its day only plus the text's time, an update notice that is not it
+    ('<div class="date">۱۲ آبان ۱۴۰۳ - ۱۸:۲۰</div><h1>عنوان خبر آزمایشی</h1>', "2024-11-02T14:50"),
+    ('<h1>عنوان خبر آزمایشی</h1><span>زمان انتشار: ۱۲ آبان ۱۴۰۳ ساعت ۶:۲۰ ب.ظ</span>', "2024-11-02T14:50"),
+    ('<h1>عنوان خبر آزمایشی</h1><time datetime="2024-11-02">۱۲ آبان ۱۴۰۳ - ۱۸:۲۰</time>', "2024-11-02T14:50"),
+    ('<h1>عنوان خبر آزمایشی</h1><p>به‌روزرسانی: ۱۳ آبان ۱۴۰۳ - ۰۹:۰۰</p><p>۱۲ آبان ۱۴۰۳ - ۱۸:۲۰</p>',
+     "2024-11-02T14:50"),
+    ('<div class="header">۱۵ آبان ۱۴۰۳ - ۰۹:۰۰</div><h1>عنوان خبر آزمایشی</h1>', None),
+])
+def test_date_line_variants(tmp_path: Path, snippet: str, expected: str | None) -> None:
+    body = "<p>به گزارش ایسنا، این یک متن آزمایشی برای خواندن تاریخ انتشار خبر در صفحه است.</p>"
+    page = tmp_path / "page.html"
+    page.write_text(f'<html lang="fa"><body><article>{snippet}<div class="text">{body}</div></article></body></html>',
+                    encoding="utf-8")
+    (article,) = read_inputs([page], IngestParams())
+    assert isinstance(article, Article)
+    if expected is None:
+        assert article.published_at is None
+    else:
+        assert article.published_at is not None
+        assert article.published_at.strftime("%Y-%m-%dT%H:%M") == expected
