@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from flows.settings import Settings
-from storage import Database, run_lock
+from storage import Database, DatabaseBusy, run_lock
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +75,8 @@ def what_is_new(con: Any, prints: Sequence[str], model_id: str, settings: Settin
 def finish_if_nothing_new(settings: Settings, inputs: Sequence[str], kind: str = "pipeline") -> dict[str, Any] | None:
     """Record and return a finished run when ``inputs`` hold nothing new; None when there is work.
 
-    Holds the run lock while it looks (a run in progress is waited for, as the full run
-    would), so what it finds cannot change under it.
+    Holds the run lock while it looks, so what it finds cannot change under it. When a run
+    holds the lock, the full run goes ahead: it waits for that run and says for which.
     """
     from clustering.embed import known_encoder_id
 
@@ -88,12 +88,26 @@ def finish_if_nothing_new(settings: Settings, inputs: Sequence[str], kind: str =
     if prints is None or model_id is None:
         return None
     run_id = uuid.uuid4().hex[:12]
-    with run_lock(db, run_id, wait=settings.flow.wait_for_lock, on_wait=log.warning):
+    try:
+        counts, last_change = _decide(db, run_id, prints, model_id, settings, kind)
+    except DatabaseBusy:
+        return None
+    if counts is None:
+        return None
+    if settings.flow.report:
+        counts["report"] = _current_report(db, Path(settings.flow.report), last_change)
+    return counts
+
+
+def _decide(db: Database, run_id: str, prints: Sequence[str], model_id: str, settings: Settings,
+            kind: str) -> tuple[dict[str, Any] | None, Any]:
+    """Under the run lock (never waiting for it): the finished run's counts, or None."""
+    with run_lock(db, run_id, wait=False):
         with db.connect(read_only=True) as con:
             reason = what_is_new(con, prints, model_id, settings)
             if reason is not None:
                 log.info("a full run: %s", reason)
-                return None
+                return None, None
             stories = int(con.execute("SELECT count(*) FROM stories").fetchone()[0])
             # the last run that may have changed stories or summaries (the report shows them)
             last_change = con.execute(
@@ -105,9 +119,7 @@ def finish_if_nothing_new(settings: Settings, inputs: Sequence[str], kind: str =
             "stories": stories, "stories_new": 0, "stories_updated": 0, "nothing_new": True, "status": "completed",
         }
         _record(db, run_id, kind, settings, counts)
-    if settings.flow.report:
-        counts["report"] = _current_report(db, Path(settings.flow.report), last_change)
-    return counts
+    return counts, last_change
 
 
 def _record(db: Database, run_id: str, kind: str, settings: Settings, counts: dict[str, Any]) -> None:

@@ -175,3 +175,14 @@ def test_probe_picks_the_fastest_faithful_candidate(model_dir) -> None:
     results["torch-bf16"] = {"texts_per_second": 240.0, "min_cosine_to_fp32": 0.99997, "faithful": True}
     assert record_probe(out, results, 64)["backend"] == "torch-bf16"
     assert chosen_backend(out) == "torch-bf16"
+
+
+def test_while_another_run_writes_the_full_run_goes_ahead_to_wait_and_say_so(done) -> None:
+    """The full run waits for the holder with a logged warning (tests/test_concurrency.py);
+    the quick check must neither wait silently nor decide while another run writes."""
+    from storage import run_lock
+
+    settings, inputs = done
+    with run_lock(Database(settings.db), "holder"):
+        assert finish_if_nothing_new(settings, [str(inputs)]) is None
+    assert finish_if_nothing_new(settings, [str(inputs)]) is not None
