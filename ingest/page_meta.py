@@ -50,10 +50,13 @@ _MAX_DATE_LINE_CHARS = 200  # the meta line a date is printed in (service, date,
 # buttons, "read also" boxes. Matched on class/id words (ISNA, Mehr, Tasnim, Khabaronline,
 # Tabnak, Hamshahri and BBC Persian pages use these).
 _CHROME_WORDS = re.compile(
-    r"(?:^|[\s_-])(?:hidden|d-none|hide|sr-only|visually-hidden|invisible|tags?|tag-?list|keywords?|"
+    r"(?:^|[\s_-])(?:hidden|d-none|sr-only|visually-hidden|invisible|tags?|tag-?list|keywords?|"
     r"categor(?:y|ies)|breadcrumbs?|share|sharing|social|print|rating|comments?|read-?also|"
     r"see-?also|read-?more|readmore|suggest(?:ed|ion)?|related|advert\w*|ads?|banner|promo)"
     r"(?:$|[\s_-])", re.IGNORECASE)
+# Sentence ends followed by more text: two of them make an element prose, not a box of links.
+_PROSE_END = re.compile(r"[.!?؟](?=\s+\S)")
+_MIN_PROSE_SENTENCES = 2
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # The label of a box of other reports inside an article («بیشتر بخوانید: ...»).
 _READ_ALSO = re.compile(
@@ -109,7 +112,7 @@ def _text_upto(el: Any, limit: int) -> str:
         size += len(piece)
         if size > limit:
             break
-    return " ".join("".join(parts).split())
+    return " ".join(" ".join(parts).split())  # pieces of different elements stay apart
 
 
 def _outside(el: Any, headline: Any = None) -> bool:
@@ -386,8 +389,14 @@ def remove_chrome(tree: Any, headline: Any = None, page_lines: tuple[Any, ...] =
         if hidden:
             doomed.append(el)
             continue
-        if el.tag in _OUTSIDE_TAGS or _OUTSIDE_WORDS.search(_classes(el)) or _CHROME_WORDS.search(_classes(el)):
-            if len(_text_upto(el, _MAX_CHROME_CHARS)) <= _MAX_CHROME_CHARS:
+        if el.tag in _OUTSIDE_TAGS:
+            doomed.append(el)
+            continue
+        if _OUTSIDE_WORDS.search(_classes(el)) or _CHROME_WORDS.search(_classes(el)):
+            text = _text_upto(el, _MAX_CHROME_CHARS)
+            # a class word is a hint, prose is evidence: «<div class="category-body">» that
+            # holds the report's sentences is kept
+            if len(text) <= _MAX_CHROME_CHARS and len(_PROSE_END.findall(text)) < _MIN_PROSE_SENTENCES:
                 doomed.append(el)
             continue
         if el.tag in _BLOCKS:

@@ -153,3 +153,17 @@ def test_date_line_variants(tmp_path: Path, snippet: str, expected: str | None) 
     else:
         assert article.published_at is not None
         assert article.published_at.strftime("%Y-%m-%dT%H:%M") == expected
+
+
+def test_a_container_named_like_chrome_that_holds_the_report_is_kept(tmp_path: Path) -> None:
+    """A class word is a hint, prose is evidence: a short report inside
+    «<div class="category-body">» was removed whole with the first chrome rules."""
+    body = ("<p>به گزارش ایرنا، جلسه شورای شهر امروز برگزار شد. اعضای شورا درباره بودجه گفت‌وگو کردند.</p>"
+            "<p>رئیس شورا گفت بودجه هفته آینده تصویب می‌شود.</p>")
+    page = tmp_path / "page.html"
+    page.write_text(f'<html lang="fa"><body><article><h1>جلسه شورای شهر</h1><div class="category-body">{body}'
+                    '</div><div class="category"><a>شهری</a></div></article></body></html>', encoding="utf-8")
+    (article,) = read_inputs([page], IngestParams())
+    assert isinstance(article, Article)
+    texts = [s.text for s in article.sentences if s.role is Role.BODY]
+    assert texts[0] == "جلسه شورای شهر امروز برگزار شد." and "شهری" not in article.body
