@@ -70,6 +70,7 @@ _MAX_READ_ALSO_CHARS = 600
 # the document (the kicker, title, lead, date, codes and share links come first).
 _NEAR_BEFORE, _NEAR_AFTER = 6, 14
 _UPDATED = re.compile(r"به ?روز ?شده|به‌روز|بروزرسانی|به ?روزرسانی|ویرایش|آخرین ?تغییر|updated", re.IGNORECASE)
+_MODIFIED = re.compile(r"updated|modified|edited", re.IGNORECASE)
 _SITE_SEPARATORS = re.compile(r"\s+[|\-–—»:]\s+")
 
 
@@ -238,8 +239,8 @@ def _structured_time(tree: Any, meta: dict[str, str], headline: Any) -> Publishe
         if not isinstance(el.tag, str):
             continue
         if el.get("itemprop") == "datePublished" or (el.tag == "time" and el.get("datetime")):
-            if _outside(el, headline):
-                continue
+            if _outside(el, headline) or _MODIFIED.search(_classes(el)):
+                continue  # «<time class="updated">» is the last edit, not the publication
             value = el.get("datetime") or el.get("content") or _text(el)
             if value and (when := parse_datetime(value)) is not None:
                 # a bare day in datetime="2024-10-12" is still a day; the text may add the time

@@ -84,6 +84,11 @@ TABLE: list[tuple[str, str, str | None, str, str | None, str, tuple[str, ...]]] 
      "bbcpersian", "bbcpersian",
      "سازمان ملل متحد می‌گوید بیش از ۲۵ میلیون نفر در سودان به کمک غذایی فوری نیاز دارند.",
      ("موضوعات مرتبط", "خبرهای مرتبط", "جنگ در سودان")),
+    # WordPress: <time class="entry-date published"> in the entry header, not the
+    # «updated» one nor the modified meta; category, share, related and tag boxes go
+    ("aryanews.html", "کاهش ساعت کاری ادارات تهران در زمستان", "2024-10-21T06:30", "aryanews", "aryanews",
+     "استانداری تهران اعلام کرد ساعت کاری ادارات دولتی استان از اول آذر تا پایان بهمن یک ساعت کاهش می‌یابد.",
+     ("اشتراک", "توییتر", "تعطیلی مدارس", "برچسب", "اجتماعی", "خبر دیگری")),
     # the only dates are the header clock and a sidebar's: the time is unknown, never those
     ("no-date.html", "گزارشی بدون تاریخ", None, "isna", "isna",
      "این گزارش هیچ تاریخی در متن یا برچسب‌های خود ندارد و فقط ساعت سربرگ سایت را دارد.",
