@@ -16,7 +16,8 @@ from typing import Any
 from ingest.article import Draft
 from ingest.models import Role
 from ingest.normalize import normalize_line
-from ingest.page_meta import Published, page_facts, remove_chrome
+from ingest.page_chrome import remove_chrome
+from ingest.page_meta import Published, page_facts
 from ingest.pages import publication_time
 
 # trafilatura drops characters it deems unprintable, ZWNJ among them, which would store

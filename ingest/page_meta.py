@@ -1,4 +1,4 @@
-"""What an article page says about itself: headline, lead, site, publication time; its chrome.
+"""What an article page says about itself: headline, lead, site and publication time.
 
 The publication time, in order of trust (issue 13):
 1. structured data: JSON-LD ``datePublished``, ``article:published_time`` and the other
@@ -21,20 +21,13 @@ from datetime import datetime, time
 from typing import Any
 
 from ingest.dates import TEHRAN, find_dates, parse_datetime
+from ingest.page_chrome import OUTSIDE_TAGS, OUTSIDE_WORDS, classes, is_inside, text_upto
 
 _TIME_META = ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
               "date", "dc.date", "dc.date.issued", "sailthru.date", "parsely-pub-date")
 _LEAD_META = ("description", "og:description", "twitter:description", "dc.description")
 _TITLE_META = ("og:title", "twitter:title")
 _SITE_META = ("og:site_name", "application-name", "publisher", "twitter:site")
-# Elements that are the site's, not the article's: nothing in them is read for a date, and
-# they are removed before extraction. Matched on tag names and on class/id words.
-_OUTSIDE_TAGS = frozenset({"header", "nav", "aside", "footer"})
-_OUTSIDE_WORDS = re.compile(
-    r"(?:^|[\s_-])(?:header|top[-_]?bar|navbar|menu|sidebar|side[-_]?bar|side[-_]?news|footer|clock|"
-    r"today|date[-_]?today|date[-_]?time|header[-_]?time|most[-_]?viewed|most[-_]?visited|popular|"
-    r"trending|related|related[-_]?news|more[-_]?news|other[-_]?news|latest|latest[-_]?news|ticker|"
-    r"marquee|breaking)(?:$|[\s_-])", re.IGNORECASE)
 # The same, without the header words: a headline sits inside the article's own header
 # («<div class="item-header">», BBC's «<article><header><h1>»).
 _NOT_HEADLINE_WORDS = re.compile(
@@ -46,26 +39,6 @@ _LEAD_WORDS = re.compile(r"(?:^|[\s_-])(?:lead|summary|subtitle|introtext|teaser
 _MIN_LEAD_CHARS, _MAX_LEAD_CHARS = 20, 600
 _MAX_KICKER_CHARS = 120  # «روتیتر», the line above a headline
 _MAX_DATE_LINE_CHARS = 200  # the meta line a date is printed in (service, date, code)
-# Chrome inside the article container: hidden text, tags and categories, share and print
-# buttons, "read also" boxes. Matched on class/id words (ISNA, Mehr, Tasnim, Khabaronline,
-# Tabnak, Hamshahri and BBC Persian pages use these).
-_CHROME_WORDS = re.compile(
-    r"(?:^|[\s_-])(?:hidden|d-none|sr-only|visually-hidden|invisible|tags?|tag-?list|keywords?|"
-    r"categor(?:y|ies)|breadcrumbs?|share|sharing|social|print|rating|comments?|read-?also|"
-    r"see-?also|read-?more|readmore|suggest(?:ed|ion)?|related|advert\w*|ads?|banner|promo)"
-    r"(?:$|[\s_-])", re.IGNORECASE)
-# Sentence ends followed by more text: two of them make an element prose, not a box of links.
-_PROSE_END = re.compile(r"[.!?؟](?=\s+\S)")
-_MIN_PROSE_SENTENCES = 2
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-# The label of a box of other reports inside an article («بیشتر بخوانید: ...»).
-_READ_ALSO = re.compile(
-    r"^\s*(?:بیشتر بخوانید|بخوانید|همچنین بخوانید|این را هم بخوانید|پیشنهاد (?:ما|سردبیر|ویژه)|"
-    r"مطالب مرتبط|اخبار مرتبط|خبرهای مرتبط|مطلب مرتبط|برچسب[\u200c ]?ها|کلید[\u200c ]?واژه[\u200c ]?ها|"
-    r"موضوعات مرتبط|تگ[\u200c ]?ها)\s*[:：]?")
-_BLOCKS = frozenset({"p", "div", "section", "aside", "ul", "ol", "li", "span", "figure", "table", "blockquote"})
-_MAX_CHROME_CHARS = 2000  # a box of tags or links; an element longer than this holds the report
-_MAX_READ_ALSO_CHARS = 600
 # How far around the headline the page's own date line is looked for, in text pieces of
 # the document (the kicker, title, lead, date, codes and share links come first).
 _NEAR_BEFORE, _NEAR_AFTER = 6, 14
@@ -99,32 +72,15 @@ def _text(el: Any) -> str:
     return " ".join("".join(el.itertext()).split())
 
 
-def _classes(el: Any) -> str:
-    return f"{el.get('class') or ''} {el.get('id') or ''}"
-
-
-def _text_upto(el: Any, limit: int) -> str:
-    """The start of an element's text, at most about ``limit`` characters (bounded work on
-    a container that holds the whole page)."""
-    parts: list[str] = []
-    size = 0
-    for piece in el.itertext():
-        parts.append(piece)
-        size += len(piece)
-        if size > limit:
-            break
-    return " ".join(" ".join(parts).split())  # pieces of different elements stay apart
-
-
 def _outside(el: Any, headline: Any = None) -> bool:
     """True when ``el`` lies in the site's header, navigation, sidebar or footer; an element
     that holds the headline is the article's («<div class="news-header">» with its date)."""
     node = el
     while node is not None:
-        if headline is not None and (node is headline or _is_inside(headline, node)):
+        if headline is not None and (node is headline or is_inside(headline, node)):
             return False
         tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in _OUTSIDE_TAGS or _OUTSIDE_WORDS.search(_classes(node)):
+        if tag in OUTSIDE_TAGS or OUTSIDE_WORDS.search(classes(node)):
             return True
         node = node.getparent()
     return False
@@ -180,7 +136,7 @@ def _in_site_parts(el: Any) -> bool:
     node = el
     while node is not None:
         tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in ("nav", "aside", "footer") or _NOT_HEADLINE_WORDS.search(_classes(node)):
+        if tag in ("nav", "aside", "footer") or _NOT_HEADLINE_WORDS.search(classes(node)):
             return True
         node = node.getparent()
     return False
@@ -193,10 +149,10 @@ def _lead_after(tree: Any, headline: Any) -> Any:
         if el is headline:
             seen = True
             continue
-        if not seen or not isinstance(el.tag, str) or _is_inside(el, headline):
+        if not seen or not isinstance(el.tag, str) or is_inside(el, headline):
             continue
-        if _LEAD_WORDS.search(_classes(el)) and not _outside(el, headline):
-            text = _text_upto(el, _MAX_LEAD_CHARS)
+        if _LEAD_WORDS.search(classes(el)) and not _outside(el, headline):
+            text = text_upto(el, _MAX_LEAD_CHARS)
             if _MIN_LEAD_CHARS <= len(text) <= _MAX_LEAD_CHARS:
                 return el
     return None
@@ -208,7 +164,7 @@ def _kicker(headline: Any) -> Any:
     if previous is None and headline is not None and headline.getparent() is not None:
         previous = headline.getparent().getprevious()  # «<div class="title"><h1>»
     if previous is not None and isinstance(previous.tag, str) and previous.tag not in ("script", "style"):
-        text = _text_upto(previous, _MAX_KICKER_CHARS)
+        text = text_upto(previous, _MAX_KICKER_CHARS)
         if 0 < len(text) <= _MAX_KICKER_CHARS and not find_dates(text):
             return previous
     return None
@@ -239,7 +195,7 @@ def _structured_time(tree: Any, meta: dict[str, str], headline: Any) -> Publishe
         if not isinstance(el.tag, str):
             continue
         if el.get("itemprop") == "datePublished" or (el.tag == "time" and el.get("datetime")):
-            if _outside(el, headline) or _MODIFIED.search(_classes(el)):
+            if _outside(el, headline) or _MODIFIED.search(classes(el)):
                 continue  # «<time class="updated">» is the last edit, not the publication
             value = el.get("datetime") or el.get("content") or _text(el)
             if value and (when := parse_datetime(value)) is not None:
@@ -273,7 +229,7 @@ def _date_near_headline(tree: Any, headline: Any, marker: str) -> tuple[Publishe
     """The Persian date line beside the headline: the first date with its time among the
     text pieces around it (not in the header, a sidebar, or an update notice)."""
     pieces = _text_pieces(tree)
-    index = next((i for i, (el, _) in enumerate(pieces) if el is headline or _is_inside(el, headline)), None)
+    index = next((i for i, (el, _) in enumerate(pieces) if el is headline or is_inside(el, headline)), None)
     # without a headline, the top of the page (outside its chrome)
     window = pieces[:40] if index is None else pieces[max(0, index - _NEAR_BEFORE): index + _NEAR_AFTER]
     best: tuple[Published, Any] | None = None
@@ -292,17 +248,6 @@ def _date_near_headline(tree: Any, headline: Any, marker: str) -> tuple[Publishe
     return best if best else (None, None)
 
 
-def _is_inside(el: Any, ancestor: Any) -> bool:
-    if ancestor is None or el is None:
-        return False
-    node = el.getparent()
-    while node is not None:
-        if node is ancestor:
-            return True
-        node = node.getparent()
-    return False
-
-
 def _htmldate_day(tree: Any, headline: Any) -> Published | None:
     """htmldate's date for the page (the day only: it gives no reliable time of day), read
     from a copy without the header, navigation and sidebars (their clocks and lists)."""
@@ -310,7 +255,7 @@ def _htmldate_day(tree: Any, headline: Any) -> Published | None:
 
     page = copy.deepcopy(tree)
     for el in [el for el in page.iter() if isinstance(el.tag, str) and el.tag not in ("html", "body")
-               and (el.tag in _OUTSIDE_TAGS or _OUTSIDE_WORDS.search(_classes(el)))]:
+               and (el.tag in OUTSIDE_TAGS or OUTSIDE_WORDS.search(classes(el)))]:
         if el.getparent() is not None:
             el.getparent().remove(el)
     try:
@@ -371,53 +316,7 @@ def _date_line(el: Any, headline: Any) -> Any:
     line = el
     parent = el.getparent()
     while (parent is not None and parent.tag not in ("body", "article", "main") and parent is not headline
-           and not _is_inside(headline, parent)
-           and len(_text_upto(parent, _MAX_DATE_LINE_CHARS)) <= _MAX_DATE_LINE_CHARS):
+           and not is_inside(headline, parent)
+           and len(text_upto(parent, _MAX_DATE_LINE_CHARS)) <= _MAX_DATE_LINE_CHARS):
         line, parent = parent, parent.getparent()
     return line
-
-
-def remove_chrome(tree: Any, headline: Any = None, page_lines: tuple[Any, ...] = ()) -> None:
-    """Remove the site's chrome from a parsed page, inside the article container too."""
-    doomed = [el for el in page_lines if el is not headline and not _is_inside(headline, el)]
-    for el in tree.iter():
-        if not isinstance(el.tag, str) or el.tag in ("html", "body", "head"):
-            continue
-        if el is headline or _is_inside(headline, el):
-            continue  # never the headline, nor what holds it
-        hidden = (el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true"
-                  or _HIDDEN_STYLE.search(el.get("style") or ""))
-        if hidden:
-            doomed.append(el)
-            continue
-        if el.tag in _OUTSIDE_TAGS:
-            doomed.append(el)
-            continue
-        if _OUTSIDE_WORDS.search(_classes(el)) or _CHROME_WORDS.search(_classes(el)):
-            text = _text_upto(el, _MAX_CHROME_CHARS)
-            # a class word is a hint, prose is evidence: «<div class="category-body">» that
-            # holds the report's sentences is kept
-            if len(text) <= _MAX_CHROME_CHARS and len(_PROSE_END.findall(text)) < _MIN_PROSE_SENTENCES:
-                doomed.append(el)
-            continue
-        if el.tag in _BLOCKS:
-            start = _text_upto(el, _MAX_READ_ALSO_CHARS)
-            if len(start) <= _MAX_READ_ALSO_CHARS and _READ_ALSO.match(start):
-                doomed.append(el)
-    for el in doomed:
-        _drop_keep_tail(el)
-
-
-def _drop_keep_tail(el: Any) -> None:
-    """Remove an element but keep the text that follows it (its tail) in the document."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    tail = el.tail
-    previous = el.getprevious()
-    if tail:
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(el)
