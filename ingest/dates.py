@@ -320,6 +320,8 @@ def _time_of(g: dict[str, str | None], n: int) -> time | None:
         hour, minute = int(g[f"h{n}"] or 0), int(g[f"mi{n}"] or 0)
         second, fraction = int(g[f"s{n}"] or 0), g[f"f{n}"]
     elif g[f"hh{n}"] is not None or g[f"hp{n}"] is not None:
+        if g[f"hp{n}"] is not None and part in ("night", "midnight"):
+            return None  # «۱۰ شب» without «ساعت» may be ten nights: not read as a time
         hour, minute, second, fraction = int(g[f"hh{n}"] or g[f"hp{n}"] or 0), 0, 0, None
     else:
         return None

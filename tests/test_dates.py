@@ -307,6 +307,8 @@ TIME_FORMS: list[tuple[str, str | None]] = [
     (f"{_D} ساعت ۱۲ صبح", None),
     (f"{_D} ساعت ۹ عصر", None),  # not an afternoon hour
     (f"{_D} ساعت ۱۴ صبح", None),
+    (f"{_D}، ۱۰ صبح", "10:00"),  # an hour and its part, without «ساعت»
+    (f"{_D}، ۱۰ شب", None),  # «۱۰ شب» without «ساعت» may be ten nights
     # connectors between the date and the time
     (f"{_D} - ۲۰:۵۶", "20:56"),
     (f"{_D} – ۲۰:۵۶", "20:56"),  # en dash
