@@ -39,6 +39,8 @@ _LEAD_WORDS = re.compile(r"(?:^|[\s_-])(?:lead|summary|subtitle|introtext|teaser
 _MIN_LEAD_CHARS, _MAX_LEAD_CHARS = 20, 600
 _MAX_KICKER_CHARS = 120  # «روتیتر», the line above a headline
 _MAX_DATE_LINE_CHARS = 200  # the meta line a date is printed in (service, date, code)
+# A date line is mostly its date: «تاریخ انتشار: » or «کد خبر: ۱۲۳ | » around it, not a sentence.
+_MAX_DATE_LINE_REST = 40
 # How far around the headline the page's own date line is looked for, in text pieces of
 # the document (the kicker, title, lead, date, codes and share links come first).
 _NEAR_BEFORE, _NEAR_AFTER = 6, 14
@@ -241,6 +243,8 @@ def _date_near_headline(tree: Any, headline: Any, marker: str) -> tuple[Publishe
         if not found:
             continue
         match = max(found, key=lambda m: m.has_time)
+        if len(text) - len(match.text) > _MAX_DATE_LINE_REST:
+            continue  # a sentence that mentions a day («... ۲۱ مهر ساعت ۱۰ رخ داد.») is no date line
         if match.has_time:
             return Published(match.when, text), el
         if best is None:

@@ -145,6 +145,9 @@ def test_a_saved_xhtml_page_with_an_encoding_declaration_is_read(tmp_path: Path)
     ('<h1>عنوان خبر آزمایشی</h1><p>به‌روزرسانی: ۱۳ آبان ۱۴۰۳ - ۰۹:۰۰</p><p>۱۲ آبان ۱۴۰۳ - ۱۸:۲۰</p>',
      "2024-11-02T14:50"),
     ('<div class="header">۱۵ آبان ۱۴۰۳ - ۰۹:۰۰</div><h1>عنوان خبر آزمایشی</h1>', None),
+    # the event's time in a sentence under the headline is not the publication time
+    ('<h1>عنوان خبر آزمایشی</h1><p>این حادثه روز ۱۰ آبان ۱۴۰۳ ساعت ۱۰:۰۰ در جاده چالوس رخ داد و دو نفر زخمی شدند.</p>',
+     None),
 ])
 def test_date_line_variants(tmp_path: Path, snippet: str, expected: str | None) -> None:
     body = "<p>به گزارش ایسنا، این یک متن آزمایشی برای خواندن تاریخ انتشار خبر در صفحه است.</p>"
