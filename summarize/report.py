@@ -99,10 +99,12 @@ def render_thread(thread: Mapping[str, Any], by_id: Mapping[str, Mapping[str, An
     members.sort(key=lambda s: (s.get("first_published") or "9999", s["story_id"]))
     days = [day_key(s.get("first_published")) for s in members]
     dated = [d for d in days if d != UNKNOWN_DAY]
-    span = "" if not dated else dated[0] if dated[0] == dated[-1] else f"{dated[0]} تا {dated[-1]}"
+    span = "" if not dated else f'<span class="num">{e(dated[0])}</span>'
+    if dated and dated[-1] != dated[0]:
+        span += f' تا <span class="num">{e(dated[-1])}</span>'  # each date isolated: no bidi reordering
     out = [f'<details class="thread" id="{e(thread["thread_id"])}">',
-           f'<summary>{e(thread.get("title") or "")} <span class="meta">({len(members)} داستان'
-           + (f'، <span class="num">{e(span)}</span>' if span else "") + ")</span></summary>",
+           f'<summary>{e(thread.get("title") or "")} <span class="meta">(<span class="n">{len(members)}</span> داستان'
+           + (f"، {span}" if span else "") + ")</span></summary>",
            thread_svg(members), "<ol>"]
     out.extend(_story_item(s, names, local_time(s.get("first_published"))) for s in members)
     out.append("</ol></details>")
@@ -119,7 +121,8 @@ def render_days(stories: Sequence[Mapping[str, Any]], names: Mapping[str, str]) 
     for i, key in enumerate(keys):
         members = sorted(days[key], key=lambda s: (s.get("first_published") or "", s["story_id"]))
         out.append(f'<details class="day" id="day-{e(key)}"{" open" if i == 0 else ""}>'
-                   f'<summary>{e(day_label(key))} <span class="meta">({len(members)} داستان)</span></summary><ol>')
+                   f'<summary>{day_label(key)} <span class="meta">(<span class="n">{len(members)}</span> '
+                   "داستان)</span></summary><ol>")
         out.extend(_story_item(s, names, local_time(s.get("first_published"))[11:]) for s in members)
         out.append("</ol></details>")
     out.append("</nav>")

@@ -73,7 +73,11 @@ SCRIPT = """
       if (ok) { seen[s.id] = true; n += 1; }
     });
     items.forEach(function (li) { li.hidden = !seen[li.getAttribute("data-story")]; });
-    groups.forEach(function (d) { d.hidden = !d.querySelector("[data-story]:not([hidden])"); });
+    groups.forEach(function (d) {
+      var left = d.querySelectorAll("[data-story]:not([hidden])").length, n = d.querySelector("summary .n");
+      d.hidden = left === 0;
+      if (n) { n.textContent = left; }
+    });
     count.textContent = n + " \\u0627\\u0632 " + stories.length + " \\u062F\\u0627\\u0633\\u062A\\u0627\\u0646";
     none.hidden = n > 0;
   }

@@ -75,7 +75,8 @@ def day_key(iso: str | None) -> str:
 
 
 def day_label(key: str) -> str:
-    """A day as a Persian reader names it: «یکشنبه ۲ آذر ۱۴۰۴», with the Gregorian date after."""
+    """A day as a Persian reader names it, as HTML: «یکشنبه ۲ آذر ۱۴۰۴» and the Gregorian
+    date after it (isolated left-to-right, so that «2025-11-23» is not shown reversed)."""
     if key == UNKNOWN_DAY:
         return "تاریخ نامعلوم"
     from ingest.dates import gregorian_to_jalali
@@ -83,7 +84,8 @@ def day_label(key: str) -> str:
     day = datetime.fromisoformat(key).date()
     jy, jm, jd = gregorian_to_jalali(day)
     jalali = f"{jd} {_MONTHS[jm - 1]} {jy}".translate(_PERSIAN_DIGITS)
-    return f"{_WEEKDAYS[day.weekday()]} {jalali} ({key})"
+    return f'{e(_WEEKDAYS[day.weekday()])} {e(jalali)} (<span class="num">{e(key)}</span>)'
+
 
 
 def colors(sources: Sequence[str]) -> dict[str, str]:

@@ -170,7 +170,8 @@ def test_filter_by_source_shows_only_that_sources_stories(page, report) -> None:
     listed = page.eval_on_selector_all("li[data-story]:not([hidden])", "els => els.map(e => e.dataset.story)")
     assert set(listed) <= set(expected)
     for box in page.locator("details.thread:not([hidden]), details.day:not([hidden])").all():
-        assert box.locator("li[data-story]:not([hidden])").count() > 0
+        left = box.locator("li[data-story]:not([hidden])").count()
+        assert left > 0 and box.locator("summary .n").inner_text() == str(left)  # its count follows too
     assert page.inner_text("#shown").startswith(f"{len(expected)} ")
     page.screenshot(path=str(OUT / "report-source.png"))
     reset(page)
