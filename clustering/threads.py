@@ -5,10 +5,12 @@ Gantz visits Washington in June: two stories, one thread). It is a topic-like gr
 threads are grown as topics are: each story is a point in one space made of two views,
 the e5 centre of its reports with the window's common direction taken out (in a window
 where every story is about one war, that shared part says nothing about which situation a
-story follows) and the TF-IDF of its lemmas (the names of the actors, places and things a
-situation keeps naming). Groups merge best-first while the cosine of their *centres* (the
-sum of their members' points) clears a bar, so a thread is judged as a whole against
-another, and a large thread does not need every pair of its stories to be alike.
+story follows) and the TF-IDF of its lemmas and of the places its headlines name (the
+actors, places and things a situation keeps naming). Time bounds the comparison: stories
+further apart than the thread window are not compared directly. Groups merge best-first
+while the cosine of their *centres* (the sum of their members' points) clears a bar, so a
+thread is judged as a whole against another, and a large thread does not need every pair
+of its stories to be alike.
 
 Measured with ``python -m benchmarks.eval_threads`` (thread B-cubed F1 against the
 storylines of ../shared/eval): see ThreadParams for the figures behind each default.
@@ -44,7 +46,9 @@ class ThreadParams:
     # 0.3, 0.550/0.634/0.950 at 0.35, 0.543/0.652/0.985 at 0.4, 0.553/0.644/0.985 at 0.45,
     # 0.536/0.643/0.970 at 0.5. Each set alone picks 0.3-0.45: a flat ridge, 0.45 its middle.
     lexical_weight: float = 0.45
-    neighbours: int = 20  # candidate partners per story; groups merge only along these
+    # Candidate partners per story; groups merge only along these. 10, 20, 40 and every pair
+    # give the same threads on the dev sets and the sample corpus; 5 costs rss2020_dev 0.007.
+    neighbours: int = 20
     # The window's mean is shrunk by n² / (n² + centre_prior²) before it is taken out: in a
     # window of two stories it would leave two opposite vectors (cosine -1) whatever they
     # say; the seeds alone link at 1.5-4 and not at 1; the sample corpus (20 stories) keeps
@@ -92,8 +96,8 @@ def story_points(
 
 
 def candidate_pairs(dense: np.ndarray, lexical: sp.csr_matrix, days: np.ndarray, params: ThreadParams,
-                    block: int = 1024) -> np.ndarray:
-    """Pairs (i < j) where j is among i's ``neighbours`` most similar stories or the reverse.
+                    block: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (i < j) where j is among i's ``neighbours`` most similar stories or the reverse, and their cosines.
 
     Pairs further apart than ``window_days`` are left out (an undated story is near all).
     """
@@ -101,8 +105,8 @@ def candidate_pairs(dense: np.ndarray, lexical: sp.csr_matrix, days: np.ndarray,
     w = params.lexical_weight
     k = min(params.neighbours, n - 1)
     if k <= 0:
-        return np.empty((0, 2), dtype=np.int64)
-    rows = []
+        return np.empty((0, 2), dtype=np.int64), np.empty(0)
+    found: dict[tuple[int, int], float] = {}
     for start in range(0, n, block):
         stop = min(start + block, n)
         sim = (1 - w) * (dense[start:stop] @ dense.T) + w * (lexical[start:stop] @ lexical.T).toarray()
@@ -112,27 +116,33 @@ def candidate_pairs(dense: np.ndarray, lexical: sp.csr_matrix, days: np.ndarray,
         top = np.argpartition(-sim, k - 1, axis=1)[:, :k]
         for r, cols in enumerate(top):
             i = start + r
-            for j in cols[np.isfinite(sim[r, cols])]:
-                rows.append((min(i, int(j)), max(i, int(j))))
-    return np.unique(np.asarray(rows, dtype=np.int64).reshape(-1, 2), axis=0)
+            for j in cols[np.isfinite(sim[r, cols])].tolist():
+                found[(min(i, j), max(i, j))] = float(sim[r, j])
+    keys = sorted(found)
+    return np.asarray(keys, dtype=np.int64).reshape(-1, 2), np.asarray([found[key] for key in keys])
 
 
-def centroid_link(dense: np.ndarray, lexical: sp.csr_matrix, pairs: np.ndarray, weight: float,
-                  threshold: float) -> np.ndarray:
+def centroid_link(dense: np.ndarray, lexical: sp.csr_matrix, pairs: np.ndarray, similarity: np.ndarray,
+                  weight: float, threshold: float) -> np.ndarray:
     """Labels (0..k-1, by first member): groups merged best-first while their centres' cosine >= threshold.
 
     A group's centre is the sum of its members' points in the joint space (dense part scaled
     by sqrt(1 - weight), lemma part by sqrt(weight)); only groups joined by a candidate pair
-    are compared. Ties break by index (deterministic).
+    are compared, starting from their ``similarity`` (the joint cosine of the pair). Ties break
+    by index (deterministic). After a merge, the new centre is
+    compared with its neighbour groups in one product over their members' rows.
     """
     n = len(dense)
-    d_sum = [dense[i].astype(np.float64) for i in range(n)]
-    lex_rows = sp.csr_matrix(lexical)
-    l_sum: list[dict[int, float]] = [
-        dict(zip(lex_rows.indices[lex_rows.indptr[i]:lex_rows.indptr[i + 1]].tolist(),
-                 lex_rows.data[lex_rows.indptr[i]:lex_rows.indptr[i + 1]].astype(np.float64).tolist(), strict=True))
-        for i in range(n)
-    ]
+    dense = np.asarray(dense, dtype=np.float64)
+    lexical = sp.csr_matrix(lexical, dtype=np.float64)
+    members: list[list[int]] = [[i] for i in range(n)]
+    d_sum = dense.copy()  # row a: the dense sum of group a (its members' rows while a is alive)
+    l_sum = [lexical[i] for i in range(n)]
+
+    def sq(a: int) -> float:
+        return (1 - weight) * float(d_sum[a] @ d_sum[a]) + weight * float(l_sum[a].multiply(l_sum[a]).sum())
+
+    norm2 = [sq(a) for a in range(n)]
     nbrs: list[set[int]] = [set() for _ in range(n)]
     for i, j in pairs.tolist():
         nbrs[i].add(j)
@@ -140,29 +150,17 @@ def centroid_link(dense: np.ndarray, lexical: sp.csr_matrix, pairs: np.ndarray, 
     version = [0] * n
     alive = [True] * n
     parent = list(range(n))
-
-    def sq(a: int) -> float:
-        return (1 - weight) * float(d_sum[a] @ d_sum[a]) + weight * sum(v * v for v in l_sum[a].values())
-
-    norm2 = [sq(a) for a in range(n)]
-
-    def cosine(a: int, b: int) -> float:
-        small, large = (l_sum[a], l_sum[b]) if len(l_sum[a]) <= len(l_sum[b]) else (l_sum[b], l_sum[a])
-        lex = sum(v * large.get(c, 0.0) for c, v in small.items())
-        dot = (1 - weight) * float(d_sum[a] @ d_sum[b]) + weight * lex
-        denom = np.sqrt(norm2[a] * norm2[b])
-        return dot / denom if denom > 0 else 0.0
-
     heap: list[tuple[float, int, int, int, int]] = []
 
-    def push(a: int, b: int) -> None:
-        lo, hi = min(a, b), max(a, b)
-        c = cosine(lo, hi)
+    def push(a: int, b: int, dot: float) -> None:
+        denom = np.sqrt(norm2[a] * norm2[b])
+        c = dot / denom if denom > 0 else 0.0
         if c >= threshold:
+            lo, hi = min(a, b), max(a, b)
             heapq.heappush(heap, (-c, lo, hi, version[lo], version[hi]))
 
-    for i, j in pairs.tolist():
-        push(i, j)
+    for (a, b), dot in zip(pairs.tolist(), np.asarray(similarity, dtype=np.float64).tolist(), strict=True):
+        push(a, b, dot)
     while heap:
         _neg, a, b, va, vb = heapq.heappop(heap)
         if not (alive[a] and alive[b]) or version[a] != va or version[b] != vb:
@@ -170,10 +168,10 @@ def centroid_link(dense: np.ndarray, lexical: sp.csr_matrix, pairs: np.ndarray, 
         alive[b] = False  # b joins a (a < b: the lower index survives, which is stable)
         parent[b] = a
         version[a] += 1
-        d_sum[a] = d_sum[a] + d_sum[b]
-        for c, v in l_sum[b].items():
-            l_sum[a][c] = l_sum[a].get(c, 0.0) + v
-        l_sum[b] = {}
+        members[a] += members[b]
+        members[b] = []
+        d_sum[a] += d_sum[b]
+        l_sum[a] = l_sum[a] + l_sum[b]
         norm2[a] = sq(a)
         for c in nbrs[b]:
             nbrs[c].discard(b)
@@ -182,8 +180,15 @@ def centroid_link(dense: np.ndarray, lexical: sp.csr_matrix, pairs: np.ndarray, 
                 nbrs[a].add(c)
         nbrs[a].discard(b)
         nbrs[b] = set()
-        for c in nbrs[a]:
-            push(a, c)
+        if not nbrs[a]:
+            continue
+        around = sorted(nbrs[a])
+        rows = np.concatenate([members[c] for c in around])
+        owner = np.repeat(np.arange(len(around)), [len(members[c]) for c in around])
+        lex = np.bincount(owner, weights=(lexical[rows] @ l_sum[a].T).toarray().ravel(), minlength=len(around))
+        dots = (1 - weight) * (d_sum[around] @ d_sum[a]) + weight * lex
+        for c, dot in zip(around, dots.tolist(), strict=True):
+            push(a, c, dot)
 
     def root(x: int) -> int:
         while parent[x] != x:
@@ -205,8 +210,8 @@ def thread_labels(views: Sequence[StoryView], vectors: np.ndarray, params: Threa
         return np.empty(0, dtype=np.int64)
     dense, lexical = story_points(views, vectors, params)
     days = np.array([v.first_published.timestamp() / 86400 if v.first_published else np.nan for v in views])
-    pairs = candidate_pairs(dense, lexical, days, params)
-    return centroid_link(dense, lexical, pairs, params.lexical_weight, params.threshold)
+    pairs, similarity = candidate_pairs(dense, lexical, days, params)
+    return centroid_link(dense, lexical, pairs, similarity, params.lexical_weight, params.threshold)
 
 
 def link_threads(

@@ -88,7 +88,8 @@ def test_centroid_link_merges_groups_by_the_cosine_of_their_centres() -> None:
     points /= np.linalg.norm(points, axis=1, keepdims=True)
     lexical = sp.csr_matrix((9, 1), dtype=np.float32)
     pairs = np.array([(i, j) for i in range(9) for j in range(i + 1, 9)])
-    labels = centroid_link(points, lexical, pairs, 0.0, 0.5)
+    labels = centroid_link(points, lexical, pairs, np.einsum("ij,ij->i", points[pairs[:, 0]], points[pairs[:, 1]]),
+                           0.0, 0.5)
     # reference: the same greedy rule over full centre sums, written directly
     groups = [[i] for i in range(9)]
     while True:
