@@ -126,3 +126,32 @@ def test_seeds_stay_one_thread_with_the_real_model(tmp_path) -> None:
         stories = list_stories(con)
     assert len(stories) == 2
     assert stories[0]["thread_id"] is not None and stories[0]["thread_id"] == stories[1]["thread_id"]
+
+
+def test_the_harness_scores_an_article_by_its_storys_thread_and_a_loner_as_its_own() -> None:
+    """benchmarks.eval_threads on the tiny window: pipeline threads, the baseline, every story alone."""
+    from benchmarks.eval_threads import ThreadSet, _score, alone_threads, baseline_threads, dastan_threads, story_groups
+    from ingest.models import Role, Sentence
+    from storage.articles import StoredArticle
+
+    views, vectors = window()
+    articles, article_vectors = [], {}
+    for v, row in zip(views, vectors, strict=True):
+        for copy in range(2):  # two reports of each story
+            aid = f"{v.story_id}#{copy}"
+            title = Sentence(0, " ".join(v.lemmas), Role.TITLE, v.lemmas)
+            articles.append(StoredArticle(aid, aid, "isna", title.text, None, v.first_published + timedelta(hours=copy),
+                                          None, (title,)))
+            article_vectors[aid] = row
+    events = {a.article_id: a.article_id.split("#")[0] for a in articles}
+    storylines = {a: e.split("-")[0] for a, e in events.items()}
+    data = ThreadSet("tiny", articles, article_vectors, events, storylines, events)
+    stories = story_groups(data, data.events)
+    assert len(stories) == len(views)
+    alone = alone_threads(data, stories)
+    assert alone["water-1#0"] == alone["water-1#1"] != alone["water-2#0"]
+    threads = dastan_threads(data, stories, ThreadParams())
+    assert threads["water-1#0"] == threads["water-2#1"] and threads["quake#0"] != threads["metro#0"]
+    assert _score(threads, storylines)["bcubed_f1"] == 1.0
+    assert _score(alone, storylines)["bcubed_f1"] < 1.0
+    assert len(set(baseline_threads(data, stories, 1.01).values())) == len(views)  # nothing clears 1.01
