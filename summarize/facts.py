@@ -11,7 +11,7 @@ the same content words; the cosine remains one more witness, not the judge.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫", "01234567890123456789.")
@@ -136,3 +136,25 @@ def same_fact(a: Facts, b: Facts, lexical: float = LEXICAL_SAME) -> bool:
                 return True
     small, large = (a.lemmas, b.lemmas) if len(a.lemmas) <= len(b.lemmas) else (b.lemmas, a.lemmas)
     return len(small) >= _MIN_LEMMAS and _coverage(small, large) >= lexical
+
+
+class FactIndex:
+    """Sentences' facts indexed by figure and word: only sentences that share one can state
+    the same fact, so a story of hundreds of reports is not compared pair by pair."""
+
+    def __init__(self, facts: Sequence[Facts]) -> None:
+        self.facts = list(facts)
+        self._by_key: dict[object, list[int]] = {}
+        for i, f in enumerate(self.facts):
+            for key in (*f.figures, *f.lemmas):
+                self._by_key.setdefault(key, []).append(i)
+
+    def same(self, fact: Facts, lexical: float = LEXICAL_SAME) -> list[int]:
+        """Indexes of the indexed sentences that state this fact, in index order."""
+        near: set[int] = set()
+        for key in (*fact.figures, *fact.lemmas):
+            near.update(self._by_key.get(key, ()))
+        if fact.quotes:  # a quote may repeat one in other words of attribution: check them all
+            near.update(i for i, f in enumerate(self.facts) if f.quotes)
+        return sorted(j for j in near if same_fact(fact, self.facts[j], lexical))
+

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from summarize.facts import Facts, facts_of, same_fact
+from summarize.facts import FactIndex, Facts, facts_of, same_fact
 from summarize.select import Candidate
 
 _MIN_LEMMAS = 3
@@ -56,17 +56,17 @@ def unique_sentences(candidates: Sequence[Candidate], k: int = 3,
     facts = [facts_of(c.text, c.lemmas) for c in candidates]
     vectors = np.stack([c.vector for c in candidates])
     sims = vectors @ vectors.T
+    told = FactIndex([st.facts for st in statements])
     out: dict[str, list[Candidate]] = {}
     for source, own in by_source.items():
         others = [j for j in range(len(candidates)) if (candidates[j].source or "unknown") != source]
-        told = [st.facts for st in statements if st.source != source]
         scored = []
         for i in own:
             c = candidates[i]
             if not c.alone or (len(facts[i].lemmas) < _MIN_LEMMAS and not facts[i].figures):
                 continue
             nearest = float(sims[i, others].max())
-            if nearest >= close or any(same_fact(facts[i], f) for f in told):
+            if nearest >= close or any(statements[j].source != source for j in told.same(facts[i])):
                 continue
             scored.append((nearest, i))
         scored.sort()

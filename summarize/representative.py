@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from summarize.facts import facts_of, same_fact
+from summarize.facts import FactIndex, facts_of
 from summarize.params import SummaryParams
 from summarize.select import Candidate, mmr_select, reading_order
 
@@ -45,11 +45,10 @@ def lexrank(vectors: np.ndarray, damping: float, min_edge: float, iterations: in
 def same_facts(candidates: Sequence[Candidate]) -> np.ndarray:
     """Boolean matrix: which pairs of sentences state one fact (the diagonal is True)."""
     facts = [facts_of(c.text, c.lemmas) for c in candidates]
-    n = len(facts)
-    out = np.eye(n, dtype=bool)
-    for i in range(n):
-        for j in range(i + 1, n):
-            out[i, j] = out[j, i] = same_fact(facts[i], facts[j])
+    index = FactIndex(facts)
+    out = np.eye(len(facts), dtype=bool)
+    for i, f in enumerate(facts):
+        out[i, index.same(f)] = True
     return out
 
 
