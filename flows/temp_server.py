@@ -109,16 +109,22 @@ def _answers(url: str, proc: Any, timeout: float) -> bool:
 def tie_temporary_server() -> None:
     """Make the temporary API server Prefect would start for this process one that dies with it.
 
-    Nothing to do when an API URL is configured (a real server: nothing is started).
+    Nothing to do when an API URL is configured (a real server: nothing is started), or
+    when Prefect's temporary servers are turned off.
     Call in the thread that runs the flow (the main thread): Linux signals the server when
     the thread that started it ends. Returns once the server answers.
     """
     import atexit
 
-    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_SERVER_ALLOW_EPHEMERAL_MODE,
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+    )
 
     early = _early.pop() if _early else None
-    if PREFECT_API_URL.value():
+    # a configured server, or temporary servers turned off (Prefect then says what to set)
+    if PREFECT_API_URL.value() or not PREFECT_SERVER_ALLOW_EPHEMERAL_MODE.value():
         if early is not None:
             early[0].kill()
             early[0].wait()

@@ -88,3 +88,21 @@ def test_killed_run_leaves_no_process_and_the_next_run_completes(tmp_path) -> No
     out = subprocess.run([str(BIN / "dastan"), "runs", "--json", "--db", str(db)], capture_output=True, text=True)
     statuses = [line for line in out.stdout.splitlines() if line.strip()]
     assert '"completed"' in statuses[0] and '"incomplete"' in statuses[1]  # newest first
+
+
+def test_a_server_launched_early_is_stopped_when_prefect_has_an_api_url() -> None:
+    """dastan run starts the temporary server before it imports Prefect; when Prefect then
+    turns out to have a server configured, the early one must not be left running."""
+    code = (
+        "import os, psutil\n"
+        "from flows.temp_server import launch_early, tie_temporary_server\n"
+        "launch_early()\n"
+        "assert psutil.Process().children(), 'nothing launched'\n"
+        "os.environ['PREFECT_API_URL'] = 'http://127.0.0.1:9/api'  # as if a profile set it\n"
+        "tie_temporary_server()\n"
+        "print(len(psutil.Process().children()))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "0"
