@@ -152,6 +152,27 @@ def alone_threads(data: ThreadSet, stories: Sequence[Any]) -> Labels:
     return article_threads(data, stories, {})
 
 
+def hdbscan_threads(data: ThreadSet, stories: Sequence[Any], params: Any, min_cluster_size: int = 2) -> Labels:
+    """HDBSCAN (DESIGN.md's candidate for topic-like groups) on dastan's joint cosine; noise stays alone."""
+    import hdbscan
+
+    from clustering.threads import StoryView, story_points
+
+    by_id = {a.article_id: a for a in data.articles}
+    views = [StoryView(s.story_id, tuple(lem for a in s.article_ids for sen in by_id[a].sentences[:3]
+                                         for lem in sen.lemmas), s.first_published,
+                       tuple(by_id[a].sentences[0].text for a in s.article_ids if by_id[a].sentences))
+             for s in stories]
+    dense, lexical = story_points(views, story_centres(data, stories), params)
+    w = params.lexical_weight
+    sim = (1 - w) * (dense @ dense.T) + w * (lexical @ lexical.T).toarray()
+    distance = np.clip(1.0 - sim, 0.0, None).astype(np.float64)
+    np.fill_diagonal(distance, 0.0)
+    labels = hdbscan.HDBSCAN(min_cluster_size=min_cluster_size, metric="precomputed").fit_predict(distance)
+    return article_threads(data, stories, {s.story_id: f"h{lab}" for s, lab in zip(stories, labels, strict=True)
+                                           if lab >= 0})
+
+
 def _score(predicted: Labels, gold: Labels) -> dict[str, float | int]:
     from clustering.metrics import score_partition
 
@@ -201,6 +222,8 @@ def evaluate_set(data: ThreadSet, params: Any, tuned: Mapping[str, Mapping[str, 
             label = "in-sample" if fitted_on == data.name else "left-out"
             rows[f"average link, e5 (t={threshold} fit on {fitted_on}, {label})"] = _score(
                 baseline_threads(data, stories, threshold), data.storylines)
+        rows["HDBSCAN on dastan's joint cosine (min_cluster_size 2)"] = _score(
+            hdbscan_threads(data, stories, params), data.storylines)
         rows["every story alone"] = _score(alone_threads(data, stories), data.storylines)
         out[input_name] = {"n_stories": len(stories), "methods": rows}
     return out
