@@ -29,17 +29,19 @@ def _mix(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> np.uint64(31))
 
 
-def weigh(counts: sp.csr_matrix, sublinear: bool = True) -> sp.csr_matrix:
+def weigh(counts: sp.csr_matrix, sublinear: bool = True, idf: np.ndarray | None = None) -> sp.csr_matrix:
     """Raw term counts to L2-normalized TF-IDF rows (float32).
 
-    Smoothed idf ``log((1 + n) / (1 + df)) + 1``, as in scikit-learn, so that a term in
-    every document still counts a little; sublinear tf ``1 + log(count)``.
+    ``idf`` (one weight per column) is given, or the window's own smoothed idf
+    ``log((1 + n) / (1 + df)) + 1``, as in scikit-learn, so that a term in every document
+    still counts a little; sublinear tf ``1 + log(count)``.
     """
     counts = sp.csr_matrix(counts, dtype=np.float32)
     counts.sum_duplicates()
     n = counts.shape[0]
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
-    idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+    if idf is None:
+        df = np.bincount(counts.indices, minlength=counts.shape[1])
+        idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
     data = 1.0 + np.log(counts.data) if sublinear else counts.data
     matrix = sp.csr_matrix((data * idf[counts.indices], counts.indices, counts.indptr), shape=counts.shape)
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
@@ -47,13 +49,20 @@ def weigh(counts: sp.csr_matrix, sublinear: bool = True) -> sp.csr_matrix:
     return sp.csr_matrix(sp.diags((1.0 / norms).astype(np.float32)) @ matrix, dtype=np.float32)
 
 
-def tfidf_matrix(docs: Sequence[Sequence[str]], sublinear: bool = True) -> sp.csr_matrix:
-    """Rows: documents as lemma lists; columns: lemmas; values: L2-normalized TF-IDF."""
+def tfidf_matrix(docs: Sequence[Sequence[str]], sublinear: bool = True, reference: bool = False) -> sp.csr_matrix:
+    """Rows: documents as lemma lists; columns: lemmas; values: L2-normalized TF-IDF.
+
+    ``reference``: idf from Persian at large (:mod:`clustering.reference`), not the window.
+    """
     vocab: dict[str, int] = {}
     cols = np.fromiter((vocab.setdefault(t, len(vocab)) for d in docs for t in d), np.int64)
     lengths = np.fromiter((len(d) for d in docs), np.int64, count=len(docs))
     rows = np.repeat(np.arange(len(docs)), lengths)
     counts = sp.csr_matrix((np.ones(len(cols), np.float32), (rows, cols)), shape=(len(docs), len(vocab)))
+    if reference:
+        from clustering.reference import idf_vector
+
+        return weigh(counts, sublinear, idf_vector(list(vocab)))
     return weigh(counts, sublinear)
 
 
@@ -66,15 +75,22 @@ def _codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(starts, np.int64)
 
 
-def char_tfidf(texts: Sequence[str], sizes: tuple[int, ...] = (3, 4, 5), sublinear: bool = True) -> sp.csr_matrix:
+def char_tfidf(texts: Sequence[str], sizes: tuple[int, ...] = (3, 4, 5), sublinear: bool = True,
+               reference: bool = False) -> sp.csr_matrix:
     """TF-IDF over hashed character n-grams within words (padded with a space each side).
 
     A gram may start or end on a space but not contain one inside, as scikit-learn's
     ``char_wb``; ZWNJ is dropped first, so spelling variants share most of their grams.
+    ``reference``: grams of the text's content words only (:func:`clustering.reference.content_words`),
+    counted without a window idf, so the score of a pair does not depend on the window.
     """
     n_docs = len(texts)
     if n_docs == 0:
         return sp.csr_matrix((0, 1 << _HASH_BITS), dtype=np.float32)
+    if reference:
+        from clustering.reference import content_words
+
+        texts = [" ".join(content_words(t.split())) for t in texts]
     codes, starts = _codes(texts)
     doc_of = np.searchsorted(starts, np.arange(len(codes)), side="right") - 1
     space = np.concatenate([[0], np.cumsum(codes == _SPACE)])
@@ -96,4 +112,4 @@ def char_tfidf(texts: Sequence[str], sizes: tuple[int, ...] = (3, 4, 5), subline
     r = np.concatenate(rows) if rows else np.zeros(0, np.int64)
     c = np.concatenate(cols) if cols else np.zeros(0, np.int64)
     counts = sp.csr_matrix((np.ones(len(r), np.float32), (r, c)), shape=(n_docs, 1 << _HASH_BITS))
-    return weigh(counts, sublinear)
+    return weigh(counts, sublinear, np.ones(counts.shape[1], np.float32) if reference else None)
