@@ -15,11 +15,16 @@ import numpy as np
 import scipy.sparse as sp
 
 
-def average_link(graph: sp.spmatrix, n: int, threshold: float) -> np.ndarray:
+def average_link(graph: sp.spmatrix, n: int, threshold: float,
+                 cannot: np.ndarray | None = None) -> np.ndarray:
     """Cluster labels (0..k-1, by first member) for ``n`` nodes of a symmetric graph.
 
     Two clusters merge when the sum of their pairwise similarities divided by the product
     of their sizes is at least ``threshold``; ties break by node order (deterministic).
+    ``cannot`` ((m, 2) node pairs) are cannot-link constraints: two clusters holding such a
+    pair never merge, however close the rest of them are. An average would otherwise let
+    two reports known to be different (rallies in two cities) meet through a third that
+    resembles both (Wagstaff et al. 2001, constrained clustering).
     """
     coo = sp.triu(sp.coo_matrix(graph), k=1).tocoo()
     # sums[a][b]: total similarity between clusters a and b (keys are cluster roots)
@@ -44,10 +49,15 @@ def average_link(graph: sp.spmatrix, n: int, threshold: float) -> np.ndarray:
         for b in sums[a]:
             if a < b:
                 push(a, b)
+    apart: list[set[int]] = [set() for _ in range(n)]  # roots this root may never join
+    for x, y in (cannot.tolist() if cannot is not None else []):
+        if x != y:
+            apart[x].add(y)
+            apart[y].add(x)
     parent = list(range(n))
     while heap:
         _neg, a, b, va, vb = heapq.heappop(heap)
-        if not (alive[a] and alive[b]) or version[a] != va or version[b] != vb:
+        if not (alive[a] and alive[b]) or version[a] != va or version[b] != vb or b in apart[a]:
             continue
         # merge b into a (a < b: the surviving root is the lower index, which is stable)
         alive[b] = False
@@ -62,6 +72,11 @@ def average_link(graph: sp.spmatrix, n: int, threshold: float) -> np.ndarray:
             del sums[c][b]
         sums[a].pop(b, None)
         sums[b] = {}
+        for c in apart[b]:
+            apart[c].discard(b)
+            apart[c].add(a)
+            apart[a].add(c)
+        apart[b] = set()
         for c in sums[a]:
             push(a, c)
 
