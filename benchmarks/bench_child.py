@@ -106,7 +106,10 @@ def cluster(n: int, seed: int = 11) -> dict:
         if key not in cache:
             cache[key] = lemmas(normalize_line(key))
         when = __import__("datetime").datetime.fromisoformat(r["published"])
-        views.append(ArticleView(r["id"], cache[key], when, r["source"]))
+        # title and lead as the pipeline gives them: places, speakers and figures are read there
+        head = normalize_line(f"{r['title']} {r['body'][:300]}")
+        views.append(ArticleView(r["id"], cache[key], when, r["source"], title_lemmas=cache[key], text=head,
+                                 title=normalize_line(r["title"])))
         centre = centres.setdefault(key, rng.standard_normal(384).astype(np.float32))
         v = centre + 0.6 * rng.standard_normal(384).astype(np.float32)
         vectors.append(v / np.linalg.norm(v))

@@ -10,10 +10,7 @@ fits a logistic regression. It prints:
   (in-sample) and leave-one-set-out (fitted on the other set only);
 - with ``--ablation``: each feature left out, refitted, scored at the default threshold.
 
-``--search`` adds a coordinate search on the weights for pair-F1 itself; measured, it
-gains 0.02 rss pair-F1 at one threshold only and loses it at the neighbouring ones, so
-the shipped weights are the plain logistic fit. The sample corpus (data/samples) is
-scored but never fitted on. Run:
+Every set is fitted on, and left out in turn. Run:
 ``python -m benchmarks.fit_clustering [--cache /tmp/dastan-fit] [--ablation]``.
 """
 
@@ -31,13 +28,14 @@ from typing import Any
 import numpy as np
 
 from benchmarks.eval import dev_sets, sample_set
-from clustering.cluster import ClusterParams, PairTable, link, pair_table, same_story_probability
+from clustering.cluster import ClusterParams, PairTable, cannot_link, link, pair_table, same_story_probability
 from clustering.metrics import score_partition
 from clustering.pairs import FEATURES
-from clustering.same_story import SAME_STORY, PairModel
+from clustering.same_story import SAME_STORY, VETOES, PairModel
 
-THRESHOLDS = (0.1, 0.15, 0.2, 0.22, 0.25, 0.28, 0.3, 0.35, 0.4, 0.5)
-FIT_SETS = ("rss2020_dev", "stance_dev")
+THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
+# Every labelled set is fitted on and left out in turn (issue 12: leave-one-set-out over all).
+FIT_SETS = ("sample", "rss2020_dev", "stance_dev", "stream2026_dev")
 
 
 @dataclass
@@ -115,40 +113,15 @@ def fit(sets: list[LabelledSet], drop: tuple[str, ...] = (), c: float = 1.0) -> 
     weights = np.zeros(len(FEATURES))
     weights[keep] = coef
     bias = float(lr.intercept_[0] - (coef * mean).sum())
+    for name, value in VETOES.items():
+        if name in FEATURES and name not in drop:
+            weights[FEATURES.index(name)] = value
     return PairModel(tuple(round(float(v), 4) for v in weights), round(bias, 4))
-
-
-def refine(sets: list[LabelledSet], model: PairModel, params: ClusterParams, rounds: int = 4) -> PairModel:
-    """Coordinate search on the weights for the clustering itself: mean pair-F1 over ``sets``.
-
-    Log-loss over pairs is not what average link needs (a few large events carry most
-    same-event pairs), so each weight and the bias in turn are moved by +-25% or +-50% of
-    their size (at least 0.25, 0.5) while the mean pair-F1 at ``params.threshold`` rises.
-    Deterministic: a fixed order of coordinates and steps, no random restarts.
-    """
-
-    def objective(m: PairModel) -> float:
-        return float(np.mean([score(s, m, params)["pair_f1"] for s in sets]))
-
-    w = np.array([*model.weights, model.bias], dtype=np.float64)
-    best = objective(model)
-    for _ in range(rounds):
-        improved = False
-        for c in range(len(w)):
-            for step in (-0.5, -0.25, 0.25, 0.5):
-                trial = w.copy()
-                trial[c] += step * max(1.0, abs(w[c]) * 0.5)
-                value = objective(PairModel(tuple(trial[:-1]), float(trial[-1])))
-                if value > best + 1e-4:
-                    best, w, improved = value, trial, True
-        if not improved:
-            break
-    return PairModel(tuple(round(float(v), 4) for v in w[:-1]), round(float(w[-1]), 4))
 
 
 def score(s: LabelledSet, model: PairModel, params: ClusterParams) -> dict[str, float]:
     prob = same_story_probability(s.table, params, model)
-    labels = link(s.table.pairs, prob, len(s.ids), params.threshold)
+    labels = link(s.table.pairs, prob, len(s.ids), params.threshold, cannot_link(s.table, model))
     sc = score_partition({i: str(lab) for i, lab in zip(s.ids, labels.tolist(), strict=True)}, s.gold)
     return {"pair_f1": sc.pair_f1, "bcubed_f1": sc.bcubed_f1, "pair_p": sc.pair_precision, "pair_r": sc.pair_recall}
 
@@ -162,61 +135,65 @@ def grid(sets: list[LabelledSet], model: PairModel, params: ClusterParams, label
     return lines
 
 
-def train(sets: list[LabelledSet], params: ClusterParams, c: float, search: bool,
-          drop: tuple[str, ...] = ()) -> PairModel:
-    """The logistic fit, then (with ``search``) the coordinate search on clustering quality."""
-    model = fit(sets, drop=drop, c=c)
-    return refine(sets, model, params) if search else model
+def loso(sets: list[LabelledSet], params: ClusterParams, c: float) -> dict[str, dict[str, float]]:
+    """Leave one set out: fit on the others, choose the threshold on them, score the one left out."""
+    out = {}
+    for held in sets:
+        others = [s for s in sets if s is not held]
+        model = fit(others, c=c)
+        best = max(THRESHOLDS, key=lambda t: float(np.mean([score(o, model, replace(params, threshold=t))["pair_f1"]
+                                                             for o in others])))
+        out[held.name] = {"threshold": best, **score(held, model, replace(params, threshold=best))}
+    return out
+
+
+def leave_one_set_out(cache: Path | None = None, c: float = 1.0) -> dict[str, dict[str, float]]:
+    """Every labelled set ingested like ``make eval`` and scored by :func:`loso`."""
+    params = ClusterParams()
+    with tempfile.TemporaryDirectory() as tmp:
+        named = [("sample", *sample_set(Path(tmp))), *dev_sets()]
+        sets = [load_set(n, i, g, params, cache) for n, i, g in named if n in FIT_SETS]
+    return loso(sets, params, c)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.fit_clustering", description=__doc__)
     parser.add_argument("--cache", type=Path, help="keep ingested sets here between runs (outside the repo)")
-    parser.add_argument("--c", type=float, default=0.1, help="inverse L2 strength of the logistic regression")
-    parser.add_argument("--search", action="store_true", help="refine the weights for pair-F1 (see refine)")
+    parser.add_argument("--c", type=float, default=1.0, help="inverse L2 strength of the logistic regression")
     parser.add_argument("--ablation", action="store_true", help="refit without each feature in turn")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
     params = ClusterParams()
     with tempfile.TemporaryDirectory() as tmp:
         named = [("sample", *sample_set(Path(tmp))), *dev_sets()]
-        sets = [load_set(n, i, g, params, args.cache) for n, i, g in named]
-    by_name = {s.name: s for s in sets}
-    fit_on = [by_name[n] for n in FIT_SETS if n in by_name]
+        sets = [load_set(n, i, g, params, args.cache) for n, i, g in named if n in FIT_SETS]
     out: dict[str, Any] = {}
-    model = train(fit_on, params, args.c, args.search)
-    print("# fitted on", ", ".join(s.name for s in fit_on), f"(C={args.c}{', refined' if args.search else ''})")
+    model = fit(sets, c=args.c)
+    print("# fitted on", ", ".join(s.name for s in sets), f"(C={args.c}; vetoes set, not fitted)")
     print("SAME_STORY = PairModel(\n    weights=(")
     for f, wgt in zip(FEATURES, model.weights, strict=True):
         print(f"        {wgt},  # {f}")
     print(f"    ),\n    bias={model.bias},\n)")
     print()
-    for line in grid(sets, model, params, "in-sample (fitted on all dev sets)"):
+    for line in grid(sets, model, params, "in-sample (fitted on every set)"):
         print(line)
     print()
     for line in grid(sets, SAME_STORY, params, "the model in clustering/same_story.py"):
         print(line)
     out["in_sample"] = {s.name: score(s, model, params) for s in sets}
     out["shipped"] = {s.name: score(s, SAME_STORY, params) for s in sets}
-    out["leave_one_set_out"] = {}
-    for held in fit_on:
-        others = [s for s in fit_on if s is not held]
-        if not others:
-            continue
-        loso = train(others, params, args.c, args.search)
-        scored = [held] + ([by_name["sample"]] if "sample" in by_name else [])
-        print()
-        for line in grid(scored, loso, params,
-                         f"leave-one-set-out: fitted on {', '.join(s.name for s in others)}, scored on {held.name}"):
-            print(line)
-        out["leave_one_set_out"][held.name] = score(held, loso, params)
+    out["leave_one_set_out"] = loso(sets, params, args.c)
+    print()
+    print("leave-one-set-out (fitted and thresholded on the others): pair-F1 / B-cubed F1")
+    for name, r in out["leave_one_set_out"].items():
+        print(f"  {name:<16} at {r['threshold']:.2f}: {r['pair_f1']:.3f} / {r['bcubed_f1']:.3f}")
     if args.ablation:
         print()
         print(f"ablation at threshold {params.threshold}: pair-F1 / B-cubed F1, refitted without the feature")
         print(f"  {'left out':<18} " + " ".join(f"{s.name:>20}" for s in sets))
         out["ablation"] = {}
         for drop in ("(none)", *FEATURES):
-            m = train(fit_on, params, args.c, args.search, drop=() if drop == "(none)" else (drop,))
+            m = fit(sets, drop=() if drop == "(none)" else (drop,), c=args.c)
             cells = [score(s, m, params) for s in sets]
             out["ablation"][drop] = {s.name: c for s, c in zip(sets, cells, strict=True)}
             print(f"  {drop:<18} " + " ".join(f"{c['pair_f1']:>10.3f} {c['bcubed_f1']:>9.3f}" for c in cells))

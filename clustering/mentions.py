@@ -64,6 +64,8 @@ class Mentions:
     dates: frozenset[tuple[int, int]] = frozenset()  # (Jalali month 1-12, day)
     weekdays: frozenset[str] = frozenset()
     media: bool = False  # a photo or video item (see is_media_item)
+    places: frozenset[str] = frozenset()  # gazetteer ids of the places named (clustering.places)
+    speaker: str | None = None  # who made the statement reported (clustering.speakers)
 
 
 def numbers(tokens: tuple[str, ...] | list[str]) -> frozenset[str]:
@@ -94,4 +96,11 @@ def weekdays(text: str) -> frozenset[str]:
 
 def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Mentions:
     """Figures of the title (the lead repeats background figures); dates and weekdays of the text."""
-    return Mentions(numbers(title_tokens), dates(text), weekdays(text), is_media_item(title))
+    from clustering.places import places
+    from clustering.speakers import speaker
+
+    # Where it happened is the headline's place; a lead often lists the provinces a national
+    # story touches (a weather warning for fourteen provinces), which is not its place.
+    where = (places(title) if title else frozenset()) or places(text)
+    return Mentions(numbers(title_tokens), dates(text), weekdays(text), is_media_item(title), where,
+                    speaker(title, text) if title else None)

@@ -2,15 +2,17 @@
 
 Only candidate pairs are scored: each article's ``k`` nearest neighbours by dense and by
 lexical cosine, found blockwise, so the cost follows the window times ``k``, never its
-square. Several features are relative to the neighbourhood, because similar topics crowd
-together: an e5 cosine of 0.95 is ordinary among COVID tallies and telling for a lone
-report (the hubness correction of Conneau et al. 2018, "CSLS").
+square. The dense view is read relative to each report's neighbourhood, because similar
+topics crowd together: an e5 cosine of 0.95 is ordinary among COVID tallies and telling
+for a lone report (the hubness correction of Conneau et al. 2018, "CSLS"). The lexical
+views are weighted against Persian at large (clustering.reference), never the window.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -18,10 +20,10 @@ import scipy.sparse as sp
 from clustering.mentions import Mentions
 
 FEATURES: tuple[str, ...] = (
-    "chars",  # TF-IDF cosine of character 3-5-grams of title and lead: spelling variants
-    "dense_hub",  # dense cosine minus both ends' mean k-NN cosine (CSLS), in window spreads
-    "lexical_hub",  # the same for the lexical view
-    "rare",  # the largest normalized idf among the lemmas both share
+    "chars",  # character 3-5-grams of the content words of title and lead: spelling variants
+    "dense_gap",  # dense cosine minus both ends' crowd (the CSLS correction), unscaled
+    "lexical",  # lemma cosine, words weighted by their rarity in Persian at large (clustering.reference)
+    "rare",  # the largest reference idf among the lemmas both share, over 7.5: a shared name
     "numbers_conflict",  # both titles give figures and share none (two days' tallies)
     "same_source",  # one outlet: it rarely reports one event twice (unknown sources: 0)
     "date_shared",  # both name one Jalali date
@@ -29,8 +31,13 @@ FEATURES: tuple[str, ...] = (
     "weekday_conflict",  # both name weekdays, none in common
     "media",  # one of the two is a photo or video item («فیلم |», «نخستین تصاویر از ...»)
     "media_chars",  # media times chars: pictures of a happening retell its headline's words
-    "media_dense_hub",  # media times dense_hub
-    "media_lexical_hub",  # media times lexical_hub: a photo item sits in its event's own crowd
+    "media_dense_gap",  # media times dense_gap: a photo item sits in its event's own crowd
+    "place_shared",  # both name one place inside Iran below the country (a city, a county, a province)
+    "place_conflict",  # both name places, at home or abroad, and none is or contains one of the other's
+    "country_conflict",  # both name countries other than Iran, none in common
+    "speaker_shared",  # one speaker (clustering.speakers.same_speaker)
+    "speaker_conflict",  # two different speakers: another actor's statement is another event
+    "figures_next_day",  # different figures a day or more apart: the next day's tally (set by the caller)
 )
 
 
@@ -64,16 +71,6 @@ class Neighbours:
         if score.shape[1] < 2:
             score = np.pad(score, ((0, 0), (0, 2 - score.shape[1])))
         return score.mean(axis=1)
-
-    def spread(self) -> float:
-        """Standard deviation of all neighbour similarities: the unit a view's closeness is read in.
-
-        Raw cosines depend on the encoder (e5 puts unrelated Persian news near 0.8, another
-        model near 0.2); measured in the window's own spread they do not.
-        """
-        found = self.score[self.index >= 0]
-        spread = float(found.std()) if found.size > 1 else 0.0
-        return spread if spread > 0 else 1.0
 
 
 _SAMPLED_COLUMNS = 2048  # columns read to bound each row's k-th best score (see _top_k)
@@ -183,22 +180,6 @@ def rowwise_dot(matrix: sp.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarr
     return np.asarray(matrix[i].multiply(matrix[j]).sum(axis=1), dtype=np.float32).ravel()
 
 
-def _rare_shared(lexical: sp.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Largest idf among the lemmas both rows contain, over the largest idf possible.
-
-    A shared rare name (a person, a village, a satellite) tells more than many shared
-    common words; normalizing by ``log n`` keeps the scale of a 500- and a 50,000-article
-    window comparable.
-    """
-    n = lexical.shape[0]
-    present = lexical.copy()
-    present.data[:] = 1.0
-    df = np.bincount(present.indices, minlength=lexical.shape[1])
-    idf = (np.log(n / np.maximum(df, 1)) / np.log(max(n, 2))).astype(np.float32)
-    weighted = present @ sp.diags(idf)
-    return np.asarray(weighted[i].multiply(present[j]).max(axis=1).todense(), dtype=np.float32).ravel()
-
-
 def _set_pairs(sets: Sequence[frozenset], i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(shared count, conflict flag) per pair: conflict when both are non-empty and disjoint."""
     shared = np.zeros(len(i), np.float32)
@@ -212,30 +193,89 @@ def _set_pairs(sets: Sequence[frozenset], i: np.ndarray, j: np.ndarray) -> tuple
     return shared, conflict
 
 
+def _rare_shared(docs: Sequence[Sequence[str]], i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Largest reference idf among the lemmas both rows contain, over the largest possible (7.5).
+
+    Sparse products, not Python sets: a 50,000-report window has close to a million pairs.
+    """
+    from clustering.reference import idf_vector
+
+    vocab: dict[str, int] = {}
+    cols = np.fromiter((vocab.setdefault(t, len(vocab)) for d in docs for t in d), np.int64)
+    rows = np.repeat(np.arange(len(docs)), [len(d) for d in docs])
+    present = sp.csr_matrix((np.ones(len(cols), np.float32), (rows, cols)), shape=(len(docs), max(len(vocab), 1)))
+    present.data[:] = 1.0  # repeated lemmas summed above: presence only
+    weighted = present @ sp.diags(idf_vector(list(vocab)) / np.float32(7.5)) if vocab else present
+    return np.asarray(weighted[i].multiply(present[j]).max(axis=1).todense(), dtype=np.float32).ravel()
+
+
+def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
+    """Place and speaker evidence per pair (clustering.places, clustering.speakers).
+
+    Only pairs where both name places (or both have speakers) are compared, and each
+    distinct comparison is made once: a crowded topic repeats the same few places.
+    """
+    from clustering.places import abroad, compatible, countries, local
+    from clustering.speakers import same_speaker
+
+    here = [local(m.places) for m in mentions]
+    there = [abroad(m.places) for m in mentions]
+    foreign = [countries(m.places) - {"IR"} for m in mentions]
+    said = [m.speaker for m in mentions]
+    names = ("place_shared", "place_conflict", "country_conflict", "speaker_shared", "speaker_conflict")
+    out = {n: np.zeros(len(i), np.float32) for n in names}
+    seen: dict[tuple, bool | None] = {}
+
+    def once(f: Callable[[Any, Any], bool | None], x: Any, y: Any) -> bool | None:
+        key = (f, x, y)
+        if key not in seen:
+            seen[key] = f(x, y)
+        return seen[key]
+
+    for p, (a, b) in enumerate(zip(i.tolist(), j.tolist(), strict=True)):
+        # Every report of a war on Iran names Iran: places are compared at home and abroad apart.
+        conflict = False
+        if here[a] and here[b]:
+            out["place_shared"][p] = bool(here[a] & here[b])
+            conflict = once(compatible, here[a], here[b]) is False
+        if not conflict and there[a] and there[b]:
+            conflict = once(compatible, there[a], there[b]) is False
+        out["place_conflict"][p] = conflict
+        out["country_conflict"][p] = bool(foreign[a] and foreign[b] and not foreign[a] & foreign[b])
+        if said[a] is not None and said[b] is not None:
+            same = once(same_speaker, said[a], said[b])
+            out["speaker_shared"][p] = same is True
+            out["speaker_conflict"][p] = same is False
+    return out
+
+
 def pair_features(
     pairs: np.ndarray,
     vectors: np.ndarray,
     lexical: sp.csr_matrix,
     chars: sp.csr_matrix,
-    neighbours: tuple[Neighbours, Neighbours],
+    dense_neighbours: Neighbours,
     mentions: Sequence[Mentions],
     sources: Sequence[str | None],
+    docs: Sequence[Sequence[str]],
     crowd_rank: int,
+    crowd_floor: float,
 ) -> np.ndarray:
     """(n_pairs, len(FEATURES)) float32 features of the candidate pairs, in FEATURES order.
 
-    ``neighbours`` reach at least rank ``crowd_rank + 1`` (see Neighbours.crowding); the
-    window's spread is read over the first ``crowd_rank`` of the dense view.
+    ``lexical`` and ``chars`` are the reference-weighted views (``tfidf_matrix(...,
+    reference=True)``, ``char_tfidf(..., reference=True)``) of ``docs`` (lemmas) and the
+    head texts; ``dense_neighbours`` reach at least rank ``crowd_rank + 1`` (see
+    Neighbours.crowding). A crowd is never taken below ``crowd_floor``: a report in a
+    window of six has no 8th neighbour, and an empty crowd would make any pair look close.
     """
     out = np.zeros((len(pairs), len(FEATURES)), np.float32)
     if len(pairs) == 0:
         return out
     i, j = pairs[:, 0], pairs[:, 1]
-    dense_nb, lex_nb = neighbours
     dense = np.einsum("ij,ij->i", vectors[i], vectors[j]).astype(np.float32)
-    lex = rowwise_dot(lexical, i, j)
-    crowd_d, crowd_l = dense_nb.crowding(crowd_rank), lex_nb.crowding(crowd_rank)
-    spread = dense_nb.head(crowd_rank).spread()
+    crowd = np.maximum(dense_neighbours.crowding(crowd_rank), np.float32(crowd_floor))
+    dense_gap = dense - (crowd[i] + crowd[j]) / 2
     _, numbers_conflict = _set_pairs([m.numbers for m in mentions], i, j)
     date_shared, date_conflict = _set_pairs([m.dates for m in mentions], i, j)
     _, weekday_conflict = _set_pairs([m.weekdays for m in mentions], i, j)
@@ -243,13 +283,11 @@ def pair_features(
     media = np.array([m.media for m in mentions], bool)
     either_media = (media[i] | media[j]).astype(np.float32)
     char_cos = rowwise_dot(chars, i, j)
-    dense_hub = (dense - (crowd_d[i] + crowd_d[j]) / 2) / spread
-    lexical_hub = lex - (crowd_l[i] + crowd_l[j]) / 2
     columns = {
         "chars": char_cos,
-        "dense_hub": dense_hub,
-        "lexical_hub": lexical_hub,
-        "rare": _rare_shared(lexical, i, j),
+        "dense_gap": dense_gap,
+        "lexical": rowwise_dot(lexical, i, j),
+        "rare": _rare_shared(docs, i, j),
         "numbers_conflict": numbers_conflict,
         "same_source": (src[i] == src[j]) & (src[i] != ""),
         "date_shared": date_shared > 0,
@@ -257,8 +295,9 @@ def pair_features(
         "weekday_conflict": weekday_conflict,
         "media": either_media,
         "media_chars": either_media * char_cos,
-        "media_dense_hub": either_media * dense_hub,
-        "media_lexical_hub": either_media * lexical_hub,
+        "media_dense_gap": either_media * dense_gap,
+        **_place_speaker_columns(mentions, i, j),
+        "figures_next_day": np.zeros(len(i), np.float32),  # needs times: clustering.cluster.pair_table
     }
     for c, name in enumerate(FEATURES):
         out[:, c] = columns[name]

@@ -32,31 +32,47 @@ class PairModel:
         return (features @ np.asarray(self.weights, np.float32) + np.float32(self.bias)).astype(np.float32)
 
 
-# Fitted by `python -m benchmarks.fit_clustering` (logistic regression, L2 with C=0.1 on
-# standardized features, the two sets weighing the same) on the candidate pairs (k=8) of
-# rss2020_dev and stance_dev; the sample corpus was held out. Leave-one-set-out and
-# ablation figures: that script's output and the closing note of issue 4. Features the fit
-# found no use for were left out: raw lemma and dense cosines (their crowding-corrected
-# forms carry them) and neighbour rank. The media terms say that for a photo or video item
-# the shared words of the headline count (media_chars) and the crowd of its own event does
-# not count against it (media_lexical_hub).
+# Fitted by `python -m benchmarks.fit_clustering` (logistic regression, L2 with C=1 on
+# standardized features, every set weighing the same) on the candidate pairs (k=8) of all
+# four labelled sets: stream2026_dev (a real day of a wire), rss2020_dev, stance_dev and the
+# sample corpus. The place and speaker vetoes are set, not fitted (see VETOES there). The
+# leave-one-set-out figures are in that script's output and in the closing note of issue 12.
+# Text features are read against Persian at large (clustering.reference), not the window,
+# so a pair scores the same in a window of six reports or of fifty thousand.
+# A different place or a different speaker keeps two reports apart whatever their words:
+# on every labelled set P(one event | conflict) was 0.000-0.006 for places (base rates
+# 0.03-0.16) and 0.000-0.058 for speakers. Fitted freely, these rare binary features get
+# -0.7 to -1.7, because most conflicting pairs are already far apart in text; the template
+# reports they exist for (rallies in two cities) are not. So their weight is set, not
+# fitted: -6, which only overwhelming text overcomes, and such a pair is a cannot-link
+# constraint for the whole story (clustering.cluster.cannot_link). The next day's
+# different figures are vetoed the same way: the labelled sets hold one day
+# (stream2026_dev) or no dates, so there is nothing to fit that weight on.
+VETOES: dict[str, float] = {"place_conflict": -6.0, "country_conflict": -6.0, "speaker_conflict": -6.0,
+                            "figures_next_day": -6.0}
+
 SAME_STORY = PairModel(
     weights=(
-        3.2279,  # chars
-        1.6373,  # dense_hub
-        2.5869,  # lexical_hub
-        2.7304,  # rare
-        -1.1717,  # numbers_conflict
-        -1.4396,  # same_source
-        2.5866,  # date_shared
-        -1.6231,  # date_conflict
-        -2.3064,  # weekday_conflict
-        -0.8202,  # media
-        8.6022,  # media_chars
-        -0.4579,  # media_dense_hub
-        -5.1567,  # media_lexical_hub
+        1.0874,  # chars
+        66.2263,  # dense_gap
+        3.3605,  # lexical
+        0.3968,  # rare
+        0.4674,  # numbers_conflict
+        -1.4252,  # same_source
+        2.4431,  # date_shared
+        -1.9643,  # date_conflict
+        -0.9745,  # weekday_conflict
+        0.1989,  # media
+        2.5619,  # media_chars
+        -23.2423,  # media_dense_gap
+        1.3808,  # place_shared
+        -6.0,  # place_conflict
+        -6.0,  # country_conflict
+        1.0074,  # speaker_shared
+        -6.0,  # speaker_conflict
+        -6.0,  # figures_next_day
     ),
-    bias=-5.2834,
+    bias=-4.2556,
 )
 
 
