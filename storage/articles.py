@@ -165,22 +165,36 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC) if value is not None else None
 
 
-def window_article_ids(con: Any) -> list[str]:
+def window_article_ids(con: Any, reopen_hours: float = 48.0) -> list[str]:
     """Ids of the articles clustering looks at: every article not in a frozen story.
 
     That is the rolling window (stories are frozen once their last report is older than
     the window) plus any article not clustered yet, however old: an archive fed in late
-    still becomes stories, clustered among its own time.
+    still becomes stories, clustered among its own time. A frozen story whose time span,
+    widened by ``reopen_hours``, holds the time of an article not clustered yet is opened
+    again with all its reports, so that a follow-up arriving in a later run joins the
+    story it belongs to, under its id, as one run over all the files would have it
+    (../shared/cases/stories/incremental). 48 hours: beyond that the time evidence of a
+    pair is -8 log-odds or less (clustering.same_story.time_evidence), so nothing joins.
     """
     rows = con.execute(
-        """SELECT a.article_id FROM articles a
+        """WITH fresh AS (
+               SELECT a.published_at FROM articles a LEFT JOIN story_articles sa USING (article_id)
+               WHERE sa.article_id IS NULL AND a.published_at IS NOT NULL),
+           reopened AS (
+               SELECT s.story_id FROM stories s
+               WHERE s.frozen AND EXISTS (
+                   SELECT 1 FROM fresh f
+                   WHERE f.published_at BETWEEN s.first_published - to_microseconds(CAST(? * 3600e6 AS BIGINT))
+                                            AND s.last_published + to_microseconds(CAST(? * 3600e6 AS BIGINT))))
+           SELECT a.article_id FROM articles a
            LEFT JOIN story_articles sa USING (article_id)
            LEFT JOIN stories s USING (story_id)
-           WHERE coalesce(s.frozen, FALSE) = FALSE
-           ORDER BY a.published_at NULLS LAST, a.article_id"""
+           WHERE coalesce(s.frozen, FALSE) = FALSE OR s.story_id IN (SELECT story_id FROM reopened)
+           ORDER BY a.published_at NULLS LAST, a.article_id""",
+        [reopen_hours, reopen_hours],
     ).fetchall()
     return [r[0] for r in rows]
-
 
 
 def as_json(value: Any) -> str:

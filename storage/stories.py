@@ -93,9 +93,10 @@ def replace_window(
     con.execute("DELETE FROM story_articles WHERE article_id IN (SELECT unnest(?))", [list(window_ids)])
     con.execute("DELETE FROM summaries WHERE story_id IN (SELECT unnest(?))", [list(old)])
     con.execute("DELETE FROM source_notes WHERE story_id IN (SELECT unnest(?))", [list(old)])
+    # The window's stories go, frozen ones opened again among them (storage.articles.window_article_ids).
     con.execute(
-        "DELETE FROM stories WHERE NOT frozen AND story_id IN (SELECT unnest(?))",
-        [list(old) + [s.story_id for s in stories]],
+        "DELETE FROM stories WHERE story_id IN (SELECT unnest(?)) OR (NOT frozen AND story_id IN (SELECT unnest(?)))",
+        [list(old), [s.story_id for s in stories]],
     )
     by_id = {t.story_id: t for t in texts}
     n_new = sum(1 for s in stories if s.story_id not in old)
