@@ -52,19 +52,37 @@ def dev_sets() -> list[tuple[str, Path, Path]]:
     return out
 
 
-def table(results: list[dict[str, Any]]) -> str:
-    lines = [f"{'set':<13} {'method':<38} {'B3-P':>6} {'B3-R':>6} {'B3-F1':>6} {'pairF1':>6} "
-             f"{'ARI':>6} {'AMI':>6} {'orphan':>6}"]
+def table(results: list[dict[str, Any]], extra: dict[str, Any] | None = None) -> str:
+    extra = extra or {}
+    lines = [f"{'set':<15} {'method':<38} {'B3-P':>6} {'B3-R':>6} {'B3-F1':>6} {'pair-P':>6} {'pair-R':>6} "
+             f"{'pairF1':>6} {'ARI':>6} {'AMI':>6} {'orphan':>6}"]
+
+    def row(label: str, name: str, x: dict[str, Any]) -> str:
+        return (f"{label:<15} {name:<38} {x['bcubed_precision']:>6.3f} {x['bcubed_recall']:>6.3f} "
+                f"{x['bcubed_f1']:>6.3f} {x['pair_precision']:>6.3f} {x['pair_recall']:>6.3f} {x['pair_f1']:>6.3f} "
+                f"{x['ari']:>6.3f} {x['ami']:>6.3f} {x['orphan_rate']:>6.3f}")
+
     for r in results:
-        lines.append(f"{r['set']:<13} {'dastan (defaults)':<38} {r['bcubed_precision']:>6.3f} "
-                     f"{r['bcubed_recall']:>6.3f} {r['bcubed_f1']:>6.3f} {r['pair_f1']:>6.3f} {r['ari']:>6.3f} "
-                     f"{r['ami']:>6.3f} {r['orphan_rate']:>6.3f}")
+        lines.append(row(r["set"], "dastan (defaults)", r))
         for name, b in r.get("baselines", {}).items():
-            lines.append(f"{'':<13} {name + ' (live)':<38} {b['bcubed_precision']:>6.3f} {b['bcubed_recall']:>6.3f} "
-                         f"{b['bcubed_f1']:>6.3f} {b['pair_f1']:>6.3f} {b['ari']:>6.3f} {b['ami']:>6.3f} "
-                         f"{b['orphan_rate']:>6.3f}")
+            lines.append(row("", name + " (live)", b))
         for name, (b3, pf1) in REFERENCES.get(r["set"], {}).items():
-            lines.append(f"{'':<13} {name + ' (README, tuned on set)':<38} {'':>6} {'':>6} {b3:>6.3f} {pf1:>6.3f}")
+            lines.append(f"{'':<15} {name + ' (README, tuned on set)':<38} {'':>6} {'':>6} {b3:>6.3f} {'':>6} "
+                         f"{'':>6} {pf1:>6.3f}")
+    loso = extra.get("leave_one_set_out", {})
+    if loso:
+        lines.append("")
+        lines.append("leave one set out (the pair model fitted, and its threshold chosen, on the other sets):")
+        for name, x in loso.items():
+            lines.append(f"  {name:<15} at {x['threshold']:.2f}: pair-F1 {x['pair_f1']:.3f}, B-cubed F1 "
+                         f"{x['bcubed_f1']:.3f}")
+    cases = extra.get("cases", [])
+    if cases:
+        lines.append("")
+        lines.append(f"story cases: {sum(c['ok'] for c in cases)} of {len(cases)} right")
+        for c in cases:
+            lines.append(f"  {'right' if c['ok'] else 'WRONG':<6} {c['case']}" +
+                         "".join(f"\n           {p}" for p in c["problems"]))
     lines.append("")
     lines.append(f"{'set':<13} {'summaries':<22} {'boiler':>6} {'cover':>6} {'redund':>6} "
                  f"{'R1':>6} {'R2':>6} {'lead R1':>7} {'lead R2':>7} {'cent R1':>7} {'cent R2':>7}")
@@ -90,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.eval", description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "eval.json")
     parser.add_argument("--only", help="run only this set (sample, or a dev set name)")
+    parser.add_argument("--no-loso", action="store_true", help="skip the leave-one-set-out refits and the cases")
     args = parser.parse_args(argv)
     settings = load_settings()
     results = []
@@ -104,7 +123,14 @@ def main(argv: list[str] | None = None) -> int:
             results.append(result)
             print(f"{name}: pair-F1 {result['pair_f1']:.3f}, B-cubed F1 {result['bcubed_f1']:.3f} "
                   f"({result['seconds']} s)", flush=True)
-    write_results(args.out, {"results": results, "references": REFERENCES}, table(results))
+    extra: dict[str, Any] = {}
+    if not args.only and not args.no_loso:
+        from benchmarks.fit_clustering import leave_one_set_out
+        from flows.cases import run_cases
+
+        extra["leave_one_set_out"] = leave_one_set_out()
+        extra["cases"] = [c.as_dict() for c in run_cases(settings)]
+    write_results(args.out, {"results": results, "references": REFERENCES, **extra}, table(results, extra))
     return 0
 
 

