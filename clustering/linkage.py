@@ -80,14 +80,20 @@ def average_link(graph: sp.spmatrix, n: int, threshold: float,
         for c in sums[a]:
             push(a, c)
 
+    return labels_of(parent)
+
+
+def labels_of(parent: list[int]) -> np.ndarray:
+    """Cluster labels (0..k-1, numbered by first member) from a union-find parent list."""
+
     def root(x: int) -> int:
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    labels = np.empty(n, dtype=np.int64)
+    labels = np.empty(len(parent), dtype=np.int64)
     seen: dict[int, int] = {}
-    for i in range(n):
+    for i in range(len(parent)):
         labels[i] = seen.setdefault(root(i), len(seen))
     return labels

@@ -28,6 +28,7 @@ import scipy.sparse as sp
 
 from clustering.ids import assign_story_ids
 from clustering.lexical import tfidf_matrix
+from clustering.linkage import labels_of
 
 
 @dataclass(frozen=True)
@@ -190,17 +191,7 @@ def centroid_link(dense: np.ndarray, lexical: sp.csr_matrix, pairs: np.ndarray, 
         for c, dot in zip(around, dots.tolist(), strict=True):
             push(a, c, dot)
 
-    def root(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    labels = np.empty(n, dtype=np.int64)
-    seen: dict[int, int] = {}
-    for i in range(n):
-        labels[i] = seen.setdefault(root(i), len(seen))
-    return labels
+    return labels_of(parent)
 
 
 def thread_labels(views: Sequence[StoryView], vectors: np.ndarray, params: ThreadParams) -> np.ndarray:
