@@ -96,7 +96,7 @@ def weekdays(text: str) -> frozenset[str]:
 
 def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Mentions:
     """Figures of the title (the lead repeats background figures); dates and weekdays of the text."""
-    from clustering.places import places
+    from clustering.places import where as places
     from clustering.speakers import speaker
 
     # Where it happened is the headline's place; a lead often lists the provinces a national

@@ -316,3 +316,33 @@ def compatible(a: Iterable[str], b: Iterable[str], gaz: Gazetteer | None = None)
     if any(sea(x) == sea(y) for x in a2 for y in b2):
         return False
     return None
+
+
+# «محور شیراز - اصفهان», «جاده مشهد - تربت‌حیدریه»: a road named by its two ends. What
+# happens on it happens somewhere between, often in neither city: a bus overturned «در محور
+# شیراز - اصفهان» is the bus «در آباده» of another report. The ends count as their provinces.
+_ROUTE = re.compile(
+    r"(?:محور|جاده|آزادراه|بزرگراه|اتوبان|راه\s*آهن|مسیر)(?:\s+(?:ارتباطی|مواصلاتی))?\s+"
+    r"([^\s،؛:|/]+(?:\s[^\s،؛:|/\-–]+)?\s*[-–]\s*[^\s،؛:|/]+(?:\s[^\s،؛:|/\-–]+)?)"
+)
+
+
+def province_of(pid: str, gaz: Gazetteer | None = None) -> str:
+    """The Iranian province a place lies in (itself for a province); other places as they are."""
+    g = gaz or gazetteer()
+    if pid in g.places and g.places[pid].kind == "province":
+        return pid
+    return next((a for a in g.ancestors(pid) if a in g.places and g.places[a].kind == "province"), pid)
+
+
+def where(text: str, gaz: Gazetteer | None = None) -> frozenset[str]:
+    """The places of ``text`` as where something happened: a road's two ends become their provinces."""
+    found = places(text, gaz)
+    if not found:
+        return found
+    ends: set[str] = set()
+    for m in _ROUTE.finditer(text):
+        ends |= places(m.group(1), gaz)
+    if not ends:
+        return found
+    return frozenset((found - ends) | {province_of(p, gaz) for p in ends})

@@ -311,3 +311,16 @@ def test_the_next_days_different_figures_are_vetoed_and_the_same_days_are_not() 
     flagged = {tuple(p) for p in table.pairs[table.features[:, FEATURES.index("figures_next_day")] > 0].tolist()}
     assert flagged == {(0, 1), (1, 2)}  # the same day's rising figure (0, 2) is not the next day's
     assert {tuple(p) for p in cannot_link(table).tolist()} >= flagged
+
+
+@pytest.mark.parametrize(("road", "town", "together"), [
+    # tests/cases/summaries/bus-crash: one bus, «محور شیراز - اصفهان» in one headline and
+    # «آباده» (a county of Fars, on that road) in the other; the ends were a place conflict
+    ("واژگونی اتوبوس مسافربری در محور شیراز - اصفهان", "هفده نفر در واژگونی اتوبوس در آباده مصدوم شدند", True),
+    ("تصادف زنجیره‌ای در جاده مشهد - تربت‌حیدریه", "تصادف زنجیره‌ای در نیشابور", True),  # both in Khorasan Razavi
+    ("واژگونی اتوبوس در محور شیراز - اصفهان", "واژگونی اتوبوس در تبریز", False),  # a town off the road's provinces
+])
+def test_a_road_named_by_its_ends_is_where_its_towns_are(road: str, town: str, together: bool) -> None:
+    from clustering.places import compatible, local, where
+
+    assert compatible(local(where(road)), local(where(town))) is together
