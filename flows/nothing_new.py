@@ -94,8 +94,13 @@ def finish_if_nothing_new(settings: Settings, inputs: Sequence[str], kind: str =
         return None
     if counts is None:
         return None
-    if settings.flow.report:
-        counts["report"] = _current_report(db, Path(settings.flow.report), last_change)
+    from flows.publish import report_path
+
+    # the same place a full run writes it: beside the database (a relative flow.report is
+    # taken from the database's folder, not the working directory)
+    out = report_path(settings)
+    if out is not None:
+        counts["report"] = _current_report(db, out, last_change)
     return counts
 
 

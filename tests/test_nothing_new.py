@@ -186,3 +186,18 @@ def test_while_another_run_writes_the_full_run_goes_ahead_to_wait_and_say_so(don
     with run_lock(Database(settings.db), "holder"):
         assert finish_if_nothing_new(settings, [str(inputs)]) is None
     assert finish_if_nothing_new(settings, [str(inputs)]) is not None
+
+
+
+def test_a_rerun_writes_the_report_beside_its_database_not_in_the_working_directory(done, tmp_path,
+                                                                                    monkeypatch) -> None:
+    # found by a newcomer: a rerun with nothing new wrote report.html into the current folder
+    settings, inputs = done
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    relative = _settings(Path(settings.db), **{"flow.report": "report.html"})
+    counts = finish_if_nothing_new(relative, [str(inputs)])
+    beside = Path(settings.db).resolve().with_name("report.html")
+    assert counts is not None and counts["report"] == str(beside) and beside.exists()
+    assert not (elsewhere / "report.html").exists()
