@@ -35,16 +35,16 @@ class PairModel:
 # Fitted by `python -m benchmarks.fit_clustering` (logistic regression, L2 with C=1 on
 # standardized features, every set weighing the same) on the candidate pairs (k=8) of all
 # four labelled sets: stream2026_dev (a real day of a wire), rss2020_dev, stance_dev and the
-# sample corpus. The place and speaker vetoes are set, not fitted (see VETOES there). The
-# leave-one-set-out figures are in that script's output and in the closing note of issue 12.
-# Text features are read against Persian at large (clustering.reference), not the window,
-# so a pair scores the same in a window of six reports or of fifty thousand.
+# sample corpus. The vetoes are set, not fitted (VETOES below). The leave-one-set-out
+# figures are in that script's output and in the closing note of issue 12. The lexical
+# features are read against Persian at large (clustering.reference), not the window, so
+# they score a pair the same in any window; the dense crowd is the window's, with a floor.
 # A different place or a different speaker keeps two reports apart whatever their words:
-# on every labelled set P(one event | conflict) was 0.000-0.006 for places (base rates
-# 0.03-0.16) and 0.000-0.058 for speakers. Fitted freely, these rare binary features get
-# -0.7 to -1.7, because most conflicting pairs are already far apart in text; the template
-# reports they exist for (rallies in two cities) are not. So their weight is set, not
-# fitted: -6, which only overwhelming text overcomes, and such a pair is a cannot-link
+# P(one event | place conflict) was 0.000-0.006 on the three dev sets and 0.048 on the
+# sample corpus (base rates 0.03-0.16); for speakers 0.000-0.058. Fitted freely, these rare
+# binary features get -0.7 to -1.7, because most conflicting pairs are already far apart
+# in text; the template reports they exist for (rallies in two cities) are not. So their
+# weight is set, not fitted: -6, which only overwhelming text overcomes, and such a pair is a cannot-link
 # constraint for the whole story (clustering.cluster.cannot_link). The next day's
 # different figures are vetoed the same way: the labelled sets hold one day
 # (stream2026_dev) or no dates, so there is nothing to fit that weight on.
