@@ -6,11 +6,12 @@ their features with the pipeline's own code, labels each pair from the gold file
 fits a logistic regression. It prints:
 
 - the weights as Python, to paste into clustering/same_story.py;
-- pair-F1 and B-cubed F1 per set over a grid of thresholds, fitted on all dev sets
-  (in-sample) and leave-one-set-out (fitted on the other set only);
+- pair-F1 and B-cubed F1 per set over a grid of thresholds, fitted on every set (in-sample);
+- leave-one-set-out: fitted, and its threshold chosen, on the other sets, scored on the one
+  left out (what ``make eval`` prints too);
 - with ``--ablation``: each feature left out, refitted, scored at the default threshold.
 
-Every set is fitted on, and left out in turn. Run:
+The place, speaker and next-day vetoes are set, not fitted (clustering.same_story.VETOES). Run:
 ``python -m benchmarks.fit_clustering [--cache /tmp/dastan-fit] [--ablation]``.
 """
 

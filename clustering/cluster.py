@@ -2,11 +2,12 @@
 
 Only candidate pairs (each article's nearest neighbours by dense and by lexical cosine)
 are scored, so the cost follows the window, not its square. Each pair gets features
-(:mod:`clustering.pairs`): the dense cosine above the reports' crowd, lemma and
-character-gram overlap weighted by how rare the words are in Persian at large (not in the
-window, so a pair scores the same in a window of six reports or fifty thousand), a shared
-rare word, conflicting figures, dates and weekdays, one outlet, a photo or video item, and
-where it happened and who said it (:mod:`clustering.places`, :mod:`clustering.speakers`).
+(:mod:`clustering.pairs`): the dense cosine above the reports' crowd (floored, so a
+small window does not make every pair look close), lemma and character-gram overlap
+weighted by how rare the words are in Persian at large (not in the window, so the same
+words score the same in a window of six reports or fifty thousand), a shared rare word,
+conflicting figures, dates and weekdays, one outlet, a photo or video item, and where it
+happened and who said it (:mod:`clustering.places`, :mod:`clustering.speakers`).
 A logistic model (:mod:`clustering.same_story`) turns them into the probability of one
 story; the time between two dated reports adds its own evidence. Different places,
 different speakers and the next day's different figures are vetoes: such a pair is a

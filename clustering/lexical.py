@@ -49,20 +49,27 @@ def weigh(counts: sp.csr_matrix, sublinear: bool = True, idf: np.ndarray | None 
     return sp.csr_matrix(sp.diags((1.0 / norms).astype(np.float32)) @ matrix, dtype=np.float32)
 
 
-def tfidf_matrix(docs: Sequence[Sequence[str]], sublinear: bool = True, reference: bool = False) -> sp.csr_matrix:
-    """Rows: documents as lemma lists; columns: lemmas; values: L2-normalized TF-IDF.
-
-    ``reference``: idf from Persian at large (:mod:`clustering.reference`), not the window.
-    """
+def term_counts(docs: Sequence[Sequence[str]]) -> tuple[sp.csr_matrix, list[str]]:
+    """Rows: documents as lemma lists; columns: their terms, first seen first; values: counts."""
     vocab: dict[str, int] = {}
     cols = np.fromiter((vocab.setdefault(t, len(vocab)) for d in docs for t in d), np.int64)
     lengths = np.fromiter((len(d) for d in docs), np.int64, count=len(docs))
     rows = np.repeat(np.arange(len(docs)), lengths)
     counts = sp.csr_matrix((np.ones(len(cols), np.float32), (rows, cols)), shape=(len(docs), len(vocab)))
+    counts.sum_duplicates()
+    return counts, list(vocab)
+
+
+def tfidf_matrix(docs: Sequence[Sequence[str]], sublinear: bool = True, reference: bool = False) -> sp.csr_matrix:
+    """Rows: documents as lemma lists; columns: lemmas; values: L2-normalized TF-IDF.
+
+    ``reference``: idf from Persian at large (:mod:`clustering.reference`), not the window.
+    """
+    counts, vocab = term_counts(docs)
     if reference:
         from clustering.reference import idf_vector
 
-        return weigh(counts, sublinear, idf_vector(list(vocab)))
+        return weigh(counts, sublinear, idf_vector(vocab))
     return weigh(counts, sublinear)
 
 

@@ -96,11 +96,11 @@ def weekdays(text: str) -> frozenset[str]:
 
 def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Mentions:
     """Figures of the title (the lead repeats background figures); dates and weekdays of the text."""
-    from clustering.places import where as places
+    from clustering.places import where
     from clustering.speakers import speaker
 
     # Where it happened is the headline's place; a lead often lists the provinces a national
     # story touches (a weather warning for fourteen provinces), which is not its place.
-    where = (places(title) if title else frozenset()) or places(text)
-    return Mentions(numbers(title_tokens), dates(text), weekdays(text), is_media_item(title), where,
+    place = (where(title) if title else frozenset()) or where(text)
+    return Mentions(numbers(title_tokens), dates(text), weekdays(text), is_media_item(title), place,
                     speaker(title, text) if title else None)

@@ -198,14 +198,12 @@ def _rare_shared(docs: Sequence[Sequence[str]], i: np.ndarray, j: np.ndarray) ->
 
     Sparse products, not Python sets: a 50,000-report window has close to a million pairs.
     """
+    from clustering.lexical import term_counts
     from clustering.reference import idf_vector
 
-    vocab: dict[str, int] = {}
-    cols = np.fromiter((vocab.setdefault(t, len(vocab)) for d in docs for t in d), np.int64)
-    rows = np.repeat(np.arange(len(docs)), [len(d) for d in docs])
-    present = sp.csr_matrix((np.ones(len(cols), np.float32), (rows, cols)), shape=(len(docs), max(len(vocab), 1)))
-    present.data[:] = 1.0  # repeated lemmas summed above: presence only
-    weighted = present @ sp.diags(idf_vector(list(vocab)) / np.float32(7.5)) if vocab else present
+    present, vocab = term_counts(docs)
+    present.data[:] = 1.0
+    weighted = present @ sp.diags(idf_vector(vocab) / np.float32(7.5))
     return np.asarray(weighted[i].multiply(present[j]).max(axis=1).todense(), dtype=np.float32).ravel()
 
 

@@ -52,9 +52,7 @@ def idf(word: str) -> float:
 
 def idf_vector(vocabulary: Sequence[str]) -> np.ndarray:
     """(len(vocabulary),) float32 reference idf of each word."""
-    table = _table()
-    z = np.fromiter((table.get(w.split("#", 1)[0], 0.0) for w in vocabulary), np.float32, count=len(vocabulary))
-    return np.where(z > 0, _TOP_ZIPF - z, _TOP_ZIPF - _UNSEEN_ZIPF).astype(np.float32)
+    return np.fromiter((idf(w) for w in vocabulary), np.float32, count=len(vocabulary))
 
 
 def content_words(words: Iterable[str], max_zipf: float = 5.5) -> list[str]:
@@ -63,8 +61,7 @@ def content_words(words: Iterable[str], max_zipf: float = 5.5) -> list[str]:
     Zipf 5.5 is about one in 300,000 words: «است» (7.0), «کرد» (6.4), «تهران» (6.0) and
     «حمله» (5.5) are out; «زلزله» (4.7), «شیراز» (5.2) and names are in.
     """
-    table = _table()
-    return [w for w in words if table.get(w.split("#", 1)[0], 0.0) < max_zipf]
+    return [w for w in words if zipf(w) < max_zipf]
 
 
 # Headline formulae that name no happening: any closure or suspension is «تا اطلاع ثانوی»

@@ -129,21 +129,3 @@ def judge(case: StoryCase, stories: list[dict[str, Any]], first_ids: dict[str, s
 def run_cases(settings: Settings, folder: Path = CASES_DIR, only: str | None = None) -> list[CaseResult]:
     """Every case of ``folder`` (or the one named ``only``), each in its own temporary database."""
     return [run_case(c, settings) for c in load_cases(folder) if only is None or c.name == only]
-
-
-def main() -> int:  # pragma: no cover - a developer's shortcut: python -m flows.cases [NAME]
-    import sys
-
-    from flows.settings import load_settings
-
-    results = run_cases(load_settings(), only=sys.argv[1] if len(sys.argv) > 1 else None)
-    for r in results:
-        print(f"{'ok ' if r.ok else 'BAD'} {r.name}")
-        for p in r.problems:
-            print(f"      {p}")
-    print(f"{sum(r.ok for r in results)} of {len(results)} cases right")
-    return 0 if all(r.ok for r in results) else 1
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
