@@ -35,8 +35,12 @@ FEATURES: tuple[str, ...] = (
     "place_shared",  # both name one place inside Iran below the country (a city, a county, a province)
     "place_conflict",  # both name places, at home or abroad, and none is or contains one of the other's
     "country_conflict",  # both name countries other than Iran, none in common
+    "town_shared",  # both name one county or city of Iran (not only its province): one incident's site
     "speaker_shared",  # one speaker (clustering.speakers.same_speaker)
     "speaker_conflict",  # two different speakers: another actor's statement is another event
+    "speaker_unmatched",  # both name a speaker and nothing says it is one («بقائی», «استاندار هرمزگان»)
+    "place_one_sided",  # one names a place (at home or abroad) and the other none
+    "home_abroad",  # one names only places in Iran, the other only places abroad
     "figures_next_day",  # different figures a day or more apart: the next day's tally (set by the caller)
 )
 
@@ -220,7 +224,8 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
     there = [abroad(m.places) for m in mentions]
     foreign = [countries(m.places) - {"IR"} for m in mentions]
     said = [m.speaker for m in mentions]
-    names = ("place_shared", "place_conflict", "country_conflict", "speaker_shared", "speaker_conflict")
+    names = ("place_shared", "town_shared", "place_conflict", "country_conflict", "speaker_shared", "speaker_conflict",
+             "speaker_unmatched", "place_one_sided", "home_abroad")
     out = {n: np.zeros(len(i), np.float32) for n in names}
     seen: dict[tuple, bool | None] = {}
 
@@ -234,16 +239,24 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
         # Every report of a war on Iran names Iran: places are compared at home and abroad apart.
         conflict = False
         if here[a] and here[b]:
-            out["place_shared"][p] = bool(here[a] & here[b])
+            shared = here[a] & here[b]
+            out["place_shared"][p] = bool(shared)
+            out["town_shared"][p] = any(place.count("-") == 2 for place in shared)
             conflict = once(compatible, here[a], here[b]) is False
         if not conflict and there[a] and there[b]:
             conflict = once(compatible, there[a], there[b]) is False
         out["place_conflict"][p] = conflict
         out["country_conflict"][p] = bool(foreign[a] and foreign[b] and not foreign[a] & foreign[b])
+        home_a, home_b = bool(here[a]), bool(here[b])
+        away_a, away_b = bool(there[a] or foreign[a]), bool(there[b] or foreign[b])
+        out["place_one_sided"][p] = (home_a or away_a) != (home_b or away_b)
+        out["home_abroad"][p] = (home_a and not away_a and away_b and not home_b) or (
+            home_b and not away_b and away_a and not home_a)
         if said[a] is not None and said[b] is not None:
             same = once(same_speaker, said[a], said[b])
             out["speaker_shared"][p] = same is True
             out["speaker_conflict"][p] = same is False
+            out["speaker_unmatched"][p] = same is None
     return out
 
 

@@ -324,3 +324,28 @@ def test_a_road_named_by_its_ends_is_where_its_towns_are(road: str, town: str, t
     from clustering.places import compatible, local, where
 
     assert compatible(local(where(road)), local(where(town))) is together
+
+
+@pytest.mark.parametrize(("a", "b", "feature"), [
+    # the counterpart's country is named by its adjective: two calls, two events
+    ("عراقچی در تماس با همتای عراقی: به دفاع از خود ادامه خواهیم داد",
+     "جزئیات تماس تلفنی عراقچی با همتای پاکستانی؛ درخواست اسلام‌آباد برای توقف فوری تجاوز", "country_conflict"),
+    # a spokesman by name and a governor by title: nothing says they are one person
+    ("بقائی: حمله به دانش‌آموزان مدرسه در میناب یک جنایت آشکار است",
+     "استاندار هرمزگان: پاسخ جنایت حمله به مدرسه میناب داده می‌شود", "speaker_unmatched"),
+    # a rally in a town of Iran and a condemnation abroad share a template, not an event
+    ("یمن حملات هوایی به ایران را محکوم کرد", "مردم قرچک حملات هوایی دشمنان به ایران را محکوم کردند", "home_abroad"),
+    # one incident's site: the same county, not only the same province
+    ("شمار شهدای دبستان دخترانه میناب در حال افزایش؛ تاکنون ۲۴ نفر",
+     "دادستان میناب: احراز هویت پیکر شهدای مدرسه در حال انجام است", "town_shared"),
+    ("تجمع مردمی «تا پای جان برای ایران»", "تجمع مردمی «تا پای جان برای ایران» در گرگان", "place_one_sided"),
+])
+def test_place_and_speaker_evidence_of_a_pair(a: str, b: str, feature: str) -> None:
+    from clustering.mentions import mentions
+    from clustering.pairs import _place_speaker_columns
+
+    said = [mentions(tuple(t.split()), t, t) for t in (a, b)]
+    columns = _place_speaker_columns(said, np.array([0]), np.array([1]))
+    assert columns[feature][0] == 1
+    # the evidence of a pair is symmetric
+    assert _place_speaker_columns(said[::-1], np.array([0]), np.array([1]))[feature][0] == 1
