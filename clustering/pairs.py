@@ -81,6 +81,7 @@ _SAMPLED_COLUMNS = 2048  # columns read to bound each row's k-th best score (see
 _QUERY_TERMS = 12  # a report's heaviest lemmas that look for lexical neighbours
 _RESCORED = 3  # lexical candidates per wanted neighbour that get an exact cosine
 _COMMON_SHARE, _COMMON_FLOOR = 0.02, 100  # lemmas in more reports than this do not look up
+_FLOOR = np.float32(1e-6)  # the least similarity that makes a neighbour
 
 
 def _top_k_entries(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, m: int, k: int
@@ -111,7 +112,7 @@ def _top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     sample = scores[:, :: max(1, n // _SAMPLED_COLUMNS)]
     kk = min(k, sample.shape[1])
     cut = np.partition(sample, sample.shape[1] - kk, axis=1)[:, sample.shape[1] - kk]
-    rows, cols = np.nonzero(scores >= np.maximum(cut, np.float32(1e-6))[:, None])
+    rows, cols = np.nonzero(scores >= np.maximum(cut, _FLOOR)[:, None])
     return _top_k_entries(rows, cols, scores[rows, cols], m, k)
 
 
@@ -155,9 +156,11 @@ def nearest_neighbours(
         dense = vectors[start:stop] @ vectors.T
         dense[rows, rows + start] = -np.inf
         dense_index[start:stop], dense_score[start:stop] = _top_k(dense, kk)
-        found = (queries[start:stop] @ lexical_t).toarray()
-        found[rows, rows + start] = -np.inf
-        cand, _ = _top_k(found, kk * _RESCORED)
+        # the product's entries as they are: a dense block (block x n) to scan costs more
+        # than the few hundred lemma matches a row has; same top-k as _top_k on it
+        found = (queries[start:stop] @ lexical_t).tocoo()
+        ok = (found.row + start != found.col) & (found.data >= _FLOOR)
+        cand, _ = _top_k_entries(found.row[ok], found.col[ok], found.data[ok], stop - start, kk * _RESCORED)
         r, c = np.nonzero(cand >= 0)
         exact = rowwise_dot(lexical, r + start, cand[r, c])
         lex_index[start:stop], lex_score[start:stop] = _top_k_entries(r, cand[r, c], exact, stop - start, kk)
@@ -179,9 +182,22 @@ def candidate_pairs(views: Sequence[Neighbours]) -> np.ndarray:
     return np.unique(pairs[pairs[:, 0] != pairs[:, 1]], axis=0)
 
 
+# Pairs per slice where a computation copies both ends' rows: a 50,000-report window has
+# about a million pairs, and its rows at once (char grams, 384-float vectors) took gigabytes.
+_PAIR_CHUNK = 1 << 16
+
+
+def by_chunks(f: Callable[[np.ndarray, np.ndarray], np.ndarray], i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """``f(i, j)`` of a row-wise computation, a slice of pairs at a time (same values, bounded memory)."""
+    if len(i) <= _PAIR_CHUNK:
+        return f(i, j)
+    return np.concatenate([f(i[s:s + _PAIR_CHUNK], j[s:s + _PAIR_CHUNK]) for s in range(0, len(i), _PAIR_CHUNK)])
+
+
 def rowwise_dot(matrix: sp.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Dot products of rows ``i`` and ``j`` of a sparse matrix, pair by pair."""
-    return np.asarray(matrix[i].multiply(matrix[j]).sum(axis=1), dtype=np.float32).ravel()
+    return by_chunks(lambda a, b: np.asarray(matrix[a].multiply(matrix[b]).sum(axis=1), dtype=np.float32).ravel(),
+                     i, j)
 
 
 def _set_pairs(sets: Sequence[frozenset], i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -208,7 +224,8 @@ def _rare_shared(docs: Sequence[Sequence[str]], i: np.ndarray, j: np.ndarray) ->
     present, vocab = term_counts(docs)
     present.data[:] = 1.0
     weighted = present @ sp.diags(idf_vector(vocab) / np.float32(7.5))
-    return np.asarray(weighted[i].multiply(present[j]).max(axis=1).todense(), dtype=np.float32).ravel()
+    return by_chunks(lambda a, b: np.asarray(weighted[a].multiply(present[b]).max(axis=1).todense(),
+                                             dtype=np.float32).ravel(), i, j)
 
 
 def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
@@ -284,7 +301,7 @@ def pair_features(
     if len(pairs) == 0:
         return out
     i, j = pairs[:, 0], pairs[:, 1]
-    dense = np.einsum("ij,ij->i", vectors[i], vectors[j]).astype(np.float32)
+    dense = by_chunks(lambda a, b: np.einsum("ij,ij->i", vectors[a], vectors[b]).astype(np.float32), i, j)
     crowd = np.maximum(dense_neighbours.crowding(crowd_rank), np.float32(crowd_floor))
     dense_gap = dense - (crowd[i] + crowd[j]) / 2
     _, numbers_conflict = _set_pairs([m.numbers for m in mentions], i, j)
