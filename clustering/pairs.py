@@ -264,16 +264,17 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
             conflict = once(compatible, there[a], there[b]) is False
         out["place_conflict"][p] = conflict
         out["country_conflict"][p] = bool(foreign[a] and foreign[b] and not foreign[a] & foreign[b])
-        home_a, home_b = bool(here[a]), bool(here[b])
-        away_a, away_b = bool(there[a] or foreign[a]), bool(there[b] or foreign[b])
-        out["place_one_sided"][p] = (home_a or away_a) != (home_b or away_b)
-        out["home_abroad"][p] = (home_a and not away_a and away_b and not home_b) or (
-            home_b and not away_b and away_a and not home_a)
         if said[a] is not None and said[b] is not None:
             same = once(same_speaker, said[a], said[b])
             out["speaker_shared"][p] = same is True
             out["speaker_conflict"][p] = same is False
             out["speaker_unmatched"][p] = same is None
+    home = np.array([bool(h) for h in here])
+    away = np.array([bool(t or f) for t, f in zip(there, foreign, strict=True)])
+    named = home | away
+    only_home, only_away = home & ~away, away & ~home
+    out["place_one_sided"][:] = named[i] != named[j]
+    out["home_abroad"][:] = (only_home[i] & only_away[j]) | (only_away[i] & only_home[j])
     return out
 
 
