@@ -21,15 +21,17 @@ import numpy as np
 from clustering.embed import EmbedParams, Encoder
 from clustering.stories import Story
 from flows.checkpoints import checkpoint
+from flows.incremental import kept_summaries, summarize_window, summarizer_id
 from flows.nothing_new import file_fingerprint
 from flows.progress import Progress
-from flows.settings import Settings
+from flows.settings import Settings, settings_dict
 from flows.summaries import summarize_stories
 from flows.window import compute_stories, compute_threads, embedded_sentences
 from ingest import Article, Reject
 from ingest.models import content_hash
 from storage import Database
 from storage.articles import add_rejects, load_articles, upsert_articles, window_article_ids
+from storage.dedupe import pending_copy_ids
 from storage.embeddings import cached_vectors, missing_vectors, save_vectors
 from storage.stories import (
     SourceNote,
@@ -41,6 +43,7 @@ from storage.stories import (
     replace_window,
     save_notes,
     save_summaries,
+    window_summaries,
 )
 
 log = logging.getLogger(__name__)
@@ -54,6 +57,8 @@ class WindowResult:
     texts: list[StoryText]
     summaries: list[SummaryRow]
     notes: list[SourceNote]
+    model_id: str = ""  # the vectors' model, recorded in the run's counts (flows.incremental)
+    resummarized: int = 0  # stories summarized this run; the others kept their stored summaries
 
 
 @dataclass(frozen=True)
@@ -270,6 +275,8 @@ def compute_window(db: Database, model_id: str, settings: Settings) -> tuple[Win
         prev_threads = dict(con.execute(
             "SELECT story_id, thread_id FROM stories WHERE thread_id IS NOT NULL").fetchall())
         taken_threads = {r[0] for r in con.execute("SELECT thread_id FROM threads").fetchall()}
+        stored = window_summaries(con)
+        recopied = pending_copy_ids(con)
     articles = [a for a in articles if any(content_hash(s.text) in vectors for s in a.sentences)]
     by_id = {a.article_id: a for a in articles}
     stories, article_vectors = compute_stories(articles, vectors, settings.cluster, previous, taken)
@@ -278,8 +285,10 @@ def compute_window(db: Database, model_id: str, settings: Settings) -> tuple[Win
     from dataclasses import replace
 
     stories = [replace(s, thread_id=threads.get(s.story_id)) for s in stories]
-    texts, summaries, notes = summarize_stories(stories, by_id, vectors, settings.summary)
-    return WindowResult(stories, texts, summaries, notes), [a.article_id for a in articles]
+    kept = kept_summaries(stored, stories, recopied, settings_dict(settings)["summary"], model_id)
+    texts, summaries, notes = summarize_window(stories, by_id, vectors, settings.summary, kept)
+    return (WindowResult(stories, texts, summaries, notes, model_id, len(stories) - len(kept)),
+            [a.article_id for a in articles])
 
 
 def unclustered(db: Database) -> int:
@@ -311,7 +320,8 @@ def rebuild_summaries(db: Database, model_id: str, settings: Settings, run_id: s
     texts, summaries, notes = summarize_stories(stories, by_id, vectors, settings.summary)
     with db.transaction() as con:
         replace_summaries(con, texts, summaries, notes, run_id)
-    return {"stories_resummarized": len(texts), "summary_sentences": len(summaries)}
+    return {"stories_resummarized": len(texts), "summary_sentences": len(summaries), "model": model_id,
+            "summarizer": summarizer_id()}
 
 
 def store_window(db: Database, result: WindowResult, window_ids: Sequence[str], run_id: str,
@@ -328,6 +338,8 @@ def store_window(db: Database, result: WindowResult, window_ids: Sequence[str], 
         save_summaries(con, result.summaries, run_id)
         save_notes(con, result.notes)
         checkpoint(settings, "summaries")
+        # what the summaries were computed with: the next run keeps those it would compute alike
+        counts.update(model=result.model_id, summarizer=summarizer_id(), stories_resummarized=result.resummarized)
         newest = con.execute("SELECT max(published_at) FROM articles").fetchone()[0]
         if newest is not None:
             counts["stories_frozen"] = freeze_before(
@@ -346,7 +358,6 @@ def run_stages(db: Database, paths: Sequence[str | Path], settings: Settings, ru
     import uuid
 
     from clustering.embed import encoder_id
-    from flows.settings import settings_dict
     from storage.runs import COMPLETED, finish_run, start_run
 
     run_id = run_id or uuid.uuid4().hex[:12]

@@ -59,3 +59,8 @@ def apply_pending_copies(con: Any) -> int:
                    WHERE articles.article_id = p.article_id""")
     con.execute("DELETE FROM pending_copies")
     return int(n)
+
+
+def pending_copy_ids(con: Any) -> set[str]:
+    """Stored articles marked a copy by this run, the mark not yet applied (:func:`defer_duplicate_of`)."""
+    return {r[0] for r in con.execute("SELECT article_id FROM pending_copies").fetchall()}

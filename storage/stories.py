@@ -192,3 +192,42 @@ def replace_summaries(con: Any, texts: Sequence[StoryText], summaries: Sequence[
         con.execute("UPDATE stories SET title = ?, keywords = ?, updated_run = ? WHERE story_id = ?",
                     [t.title, list(t.keywords), run_id, t.story_id])
     save_summaries(con, summaries, run_id)
+
+
+@dataclass(frozen=True)
+class StoredSummary:
+    """A stored story's title, summary and notes, and what they were computed from."""
+
+    article_ids: frozenset[str]
+    title: str | None
+    rows: tuple[SummaryRow, ...]
+    notes: tuple[SourceNote, ...]
+    params: str | None  # the JSON settings of the run that wrote them (runs.params)
+    counts: str | None  # and its JSON counts (runs.counts: the model id and summarizer they name)
+
+
+def window_summaries(con: Any) -> dict[str, StoredSummary]:
+    """The unfrozen stories' titles, summaries and per-source notes as stored, by story id.
+
+    Every run writes all of the window's stories with its own id (``updated_run``), in the
+    transaction that finishes it, so the run named there is the one whose settings they follow.
+    """
+    stories = con.execute(
+        """SELECT s.story_id, s.title, list(sa.article_id), r.params, r.counts
+           FROM stories s JOIN story_articles sa USING (story_id) LEFT JOIN runs r ON r.run_id = s.updated_run
+           WHERE NOT s.frozen GROUP BY ALL""").fetchall()
+    rows: dict[str, list[SummaryRow]] = {}
+    for sid, rank, aid, pos, text, source in con.execute(
+            """SELECT m.story_id, m.rank, m.article_id, m.position, m.text, m.source
+               FROM summaries m JOIN stories s USING (story_id) WHERE NOT s.frozen
+               ORDER BY m.story_id, m.rank""").fetchall():
+        rows.setdefault(sid, []).append(SummaryRow(sid, rank, aid, pos, text, source))
+    notes: dict[str, list[SourceNote]] = {}
+    for sid, source, rank, kind, text, aid, pos in con.execute(
+            """SELECT n.story_id, n.source, n.rank, n.kind, n.text, n.article_id, n.position
+               FROM source_notes n JOIN stories s USING (story_id) WHERE NOT s.frozen
+               ORDER BY n.story_id, n.kind, n.source, n.rank""").fetchall():
+        notes.setdefault(sid, []).append(SourceNote(sid, source, rank, kind, text, aid, pos))
+    return {sid: StoredSummary(frozenset(aids), title, tuple(rows.get(sid, ())), tuple(notes.get(sid, ())),
+                               params, counts)
+            for sid, title, aids, params, counts in stories}
