@@ -91,9 +91,21 @@ def _top_k_entries(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, m: int,
     score = np.zeros((m, k), np.float32)
     ok = vals > 0
     rows, cols, vals = rows[ok], cols[ok], vals[ok]
-    order = np.lexsort((cols, -vals, rows))
-    rows, cols, vals = rows[order], cols[order], vals[order]
-    rank = np.arange(len(rows)) - np.searchsorted(rows, rows)
+    col_bits = max(1, int(cols.max()).bit_length()) if len(cols) else 1
+    if vals.dtype == np.float32 and max(1, m - 1).bit_length() + 32 + col_bits <= 64:
+        # one uint64 key per entry, (row, -val, col): a positive float's bits order as its
+        # value, so a plain sort gives what the three-key lexsort gives, several times faster
+        key = ((rows.astype(np.uint64) << np.uint64(32 + col_bits))
+               | ((~vals.view(np.uint32)).astype(np.uint64) << np.uint64(col_bits)) | cols.astype(np.uint64))
+        key.sort()
+        rows = (key >> np.uint64(32 + col_bits)).astype(np.int64)
+        vals = (~((key >> np.uint64(col_bits)) & np.uint64(0xFFFFFFFF)).astype(np.uint32)).view(np.float32)
+        cols = (key & np.uint64((1 << col_bits) - 1)).astype(np.int64)
+    else:
+        order = np.lexsort((cols, -vals, rows))
+        rows, cols, vals = rows[order], cols[order], vals[order]
+    per_row = np.bincount(rows, minlength=m)
+    rank = np.arange(len(rows)) - (np.cumsum(per_row) - per_row)[rows]
     keep = rank < k
     index[rows[keep], rank[keep]] = cols[keep]
     score[rows[keep], rank[keep]] = vals[keep]
