@@ -208,6 +208,12 @@ def by_chunks(f: Callable[[np.ndarray, np.ndarray], np.ndarray], i: np.ndarray, 
 
 def rowwise_dot(matrix: sp.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Dot products of rows ``i`` and ``j`` of a sparse matrix, pair by pair."""
+    # Unsorted column indices (what a sparse product leaves) send scipy's element-wise
+    # product down its general path, which sets up three arrays as wide as the matrix
+    # (8M hashed character grams) per call: 3x slower. The products come out in column
+    # order either way, so the sums are the same.
+    if not matrix.has_sorted_indices:
+        matrix = matrix.sorted_indices()
     return by_chunks(lambda a, b: np.asarray(matrix[a].multiply(matrix[b]).sum(axis=1), dtype=np.float32).ravel(),
                      i, j)
 
@@ -235,7 +241,7 @@ def _rare_shared(docs: Sequence[Sequence[str]], i: np.ndarray, j: np.ndarray) ->
 
     present, vocab = term_counts(docs)
     present.data[:] = 1.0
-    weighted = present @ sp.diags(idf_vector(vocab) / np.float32(7.5))
+    weighted = (present @ sp.diags(idf_vector(vocab) / np.float32(7.5))).sorted_indices()  # see rowwise_dot
     return by_chunks(lambda a, b: np.asarray(weighted[a].multiply(present[b]).max(axis=1).todense(),
                                              dtype=np.float32).ravel(), i, j)
 
