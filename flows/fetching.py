@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ingest.article import Draft, build_article
+from ingest.dates import same_day
 from ingest.feeds import FeedError, FeedItem, parse_feed
 from ingest.fetch import Fetcher, FetchError, FetchParams
 from ingest.models import Article, Reject, Role
@@ -104,7 +105,7 @@ def _feed_draft(item: FeedItem, source: str, feed_url: str) -> Draft:
         segments.append((Role.BODY, item.summary))
     return Draft(tuple(segments), raw_text=f"{item.title}\n\n{item.summary or ''}", input_ref=item.link or feed_url,
                  external_id=item.guid, source=source, url=item.link, published_at=item.published_at,
-                 published_text=item.published_text)
+                 published_text=item.published_text, published_time_known=item.published_time_known)
 
 
 def _page_draft(fetcher: Fetcher, item: FeedItem, source: str) -> Draft:
@@ -119,8 +120,12 @@ def _page_draft(fetcher: Fetcher, item: FeedItem, source: str) -> Draft:
     draft = parse_html(text, item.link, url=item.link, source=source, external_id=item.guid)
     if not any(role is Role.TITLE for role, _ in draft.segments) and item.title:
         draft = replace(draft, segments=((Role.TITLE, item.title), *draft.segments))
-    if draft.published_at is None and item.published_at is not None:
-        draft = replace(draft, published_at=item.published_at, published_text=item.published_text)
+    if item.published_at is not None and (draft.published_at is None or (
+            not draft.published_time_known and item.published_time_known
+            and same_day(draft.published_at, item.published_at))):
+        # the feed's date when the page states none, or its time of the day the page states
+        draft = replace(draft, published_at=item.published_at, published_text=item.published_text,
+                        published_time_known=item.published_time_known)
     if not any(role is Role.BODY for role, _ in draft.segments) and item.summary:
         draft = replace(draft, segments=(*draft.segments, (Role.BODY, item.summary)))
     return draft

@@ -43,6 +43,7 @@ class Draft:
     url: str | None = None
     published_at: datetime | None = None
     published_text: str | None = None
+    published_time_known: bool = True  # False when only the day was printed (see Article)
     site_name: str | None = None  # the name a page gives its site (og:site_name)
     # A page read from its site: when its text credits no agency, the site is the agency
     # (by og:site_name, else by the domain of its URL; issue 13).
@@ -161,4 +162,5 @@ def build_article(draft: Draft, registry: Registry) -> Article | Reject:
         url=draft.url,
         published_at=draft.published_at,
         published_text=draft.published_text,
+        published_time_known=draft.published_at is not None and draft.published_time_known,
     )

@@ -21,7 +21,9 @@ __all__ = [
     "find_dates",
     "gregorian_to_jalali",
     "jalali_to_gregorian",
+    "parse_date",
     "parse_datetime",
+    "same_day",
 ]
 
 # tzdata knows Iran's history: +04:30 daylight saving time until 2022, abolished from 2023.
@@ -401,9 +403,11 @@ def find_dates(text: str) -> list[DateMatch]:
     return list(_matches(text))
 
 
-def parse_datetime(text: str) -> datetime | None:
+def parse_date(text: str) -> DateMatch | None:
     """Parse one date expression (the whole string, surrounding spaces and labels like
-    «تاریخ انتشار:» allowed); None when it is not a date. Never raises."""
+    «تاریخ انتشار:» allowed) with whether it gave a time of day; None when it is not a
+    date. ``2026-02-28`` and «۹ اسفند ۱۴۰۴» have ``has_time`` False (``when`` is then the
+    day's start in Tehran, or in the zone written). Never raises."""
     if not isinstance(text, str):
         return None
     match = next(_matches(text), None)
@@ -411,5 +415,17 @@ def parse_datetime(text: str) -> datetime | None:
         return None
     normalized = text.translate(_NORMALIZE)
     if _LABEL.fullmatch(normalized, 0, match.start) and _TAIL.fullmatch(normalized, match.end):
-        return match.when
+        return match
     return None
+
+
+def parse_datetime(text: str) -> datetime | None:
+    """The aware UTC time of one date expression (see :func:`parse_date`); None when it is
+    not a date. A date without a time gives the day's start. Never raises."""
+    match = parse_date(text)
+    return match.when if match is not None else None
+
+
+def same_day(a: datetime, b: datetime) -> bool:
+    """Whether two aware times fall on one calendar day in Tehran."""
+    return a.astimezone(TEHRAN).date() == b.astimezone(TEHRAN).date()

@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from ingest.dates import parse_datetime
+from ingest.dates import parse_date
 from ingest.models import Reject, RejectReason
 
 _TAG = re.compile(r"<[^>]{0,2000}>")
@@ -65,6 +65,7 @@ class FeedItem:
     published_at: datetime | None
     published_text: str | None
     guid: str | None
+    published_time_known: bool = True  # False for a date without its time («Sat, 28 Feb 2026»)
 
 
 @dataclass(frozen=True)
@@ -225,13 +226,17 @@ def _item(entry: Any, base: str | None) -> FeedItem:
     if link and base and not urlsplit(link).scheme:
         link = urljoin(base, link)
     guid = (entry.get("id") or "").strip() or None
+    # dastan reads the date as written, not feedparser's struct_time, which turns a date
+    # without a time into midnight UTC and so into a time of day nobody printed.
+    date = parse_date(when) if when else None
     return FeedItem(
         title=strip_tags(entry.get("title")) or "",
         link=link,
         summary=strip_tags(summary),
-        published_at=parse_datetime(when) if when else None,
+        published_at=date.when if date else None,
         published_text=when,
         guid=guid,
+        published_time_known=date is not None and date.has_time,
     )
 
 

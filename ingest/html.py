@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from ingest.article import Draft
+from ingest.dates import same_day
 from ingest.models import Role
 from ingest.normalize import normalize_line
 from ingest.page_chrome import remove_chrome
@@ -78,11 +79,13 @@ def parse_html(html: str, input_ref: str, url: str | None = None, source: str | 
         segments.append((Role.LEAD, facts.lead))
     segments.extend((Role.BODY, ln) for ln, n in zip(lines, norm, strict=True) if n not in drop)
     published = facts.published
-    if published is None or published.text.startswith("htmldate"):
-        # a labelled date line in the extracted text («تاریخ انتشار: ...») beats a bare day
+    if published is None or not published.time_known:
+        # a labelled date line in the extracted text («تاریخ انتشار: ...») beats htmldate's
+        # day, and gives the time of a day the page stated alone
         found = publication_time(lines, norm)
-        if found is not None:
-            published = Published(found.when, found.text)
+        if found is not None and (published is None or published.text.startswith("htmldate")
+                                  or (found.time_known and same_day(found.when, published.when))):
+            published = Published(found.when, found.text, found.time_known)
     return Draft(
         segments=tuple(segments),
         raw_text=html,
@@ -92,6 +95,7 @@ def parse_html(html: str, input_ref: str, url: str | None = None, source: str | 
         source=source,
         published_at=published.when if published else None,
         published_text=published.text if published else None,
+        published_time_known=published.time_known if published else False,
         site_name=facts.site_name,
         credits_site=True,
     )

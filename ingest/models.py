@@ -66,6 +66,9 @@ class Article:
     url: str | None = None
     published_at: datetime | None = None  # aware, UTC; None when the input gave no date
     published_text: str | None = None  # the text the date was read from
+    # False when the input printed the day only («۹ اسفند ۱۴۰۴», "2026-02-28"): published_at
+    # is then the day's start in Tehran and says nothing about the time of day (issue 13).
+    published_time_known: bool = True
     duplicate_of: str | None = None  # article_id of the original when this is a wire copy
 
     def content_sentences(self) -> list[Sentence]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
-from ingest.dates import TEHRAN, find_dates, parse_datetime
+from ingest.dates import TEHRAN, find_dates, parse_date, parse_datetime, same_day
 from ingest.page_chrome import OUTSIDE_TAGS, OUTSIDE_WORDS, classes, is_inside, text_upto
 
 _TIME_META = ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
@@ -55,6 +55,7 @@ class Published:
 
     when: datetime
     text: str
+    time_known: bool = True  # False when the page gives the day only (``when`` is its start)
 
 
 @dataclass(frozen=True)
@@ -188,11 +189,11 @@ def _strip_site(title: str, site: str | None) -> str:
 def _structured_time(tree: Any, meta: dict[str, str], headline: Any) -> Published | None:
     for obj in _json_ld(tree):
         value = obj.get("datePublished")
-        if isinstance(value, str) and (when := parse_datetime(value)) is not None:
-            return Published(when, f"JSON-LD datePublished: {value}")
+        if isinstance(value, str) and (found := parse_date(value)) is not None:
+            return Published(found.when, f"JSON-LD datePublished: {value}", found.has_time)
     for key in _TIME_META:
-        if key in meta and (when := parse_datetime(meta[key])) is not None:
-            return Published(when, f"{key}: {meta[key]}")
+        if key in meta and (found := parse_date(meta[key])) is not None:
+            return Published(found.when, f"{key}: {meta[key]}", found.has_time)
     for el in tree.iter():
         if not isinstance(el.tag, str):
             continue
@@ -200,15 +201,15 @@ def _structured_time(tree: Any, meta: dict[str, str], headline: Any) -> Publishe
             if _outside(el, headline) or _MODIFIED.search(classes(el)):
                 continue  # «<time class="updated">» is the last edit, not the publication
             value = el.get("datetime") or el.get("content") or _text(el)
-            if value and (when := parse_datetime(value)) is not None:
+            if value and (found := parse_date(value)) is not None:
                 # a bare day in datetime="2024-10-12" is still a day; the text may add the time
-                if len(value.strip()) <= 10:
+                if not found.has_time:
                     shown = _text(el)
                     near = find_dates(shown)
-                    if near and near[0].has_time and near[0].when.date() == when.astimezone(TEHRAN).date():
+                    if near and near[0].has_time and same_day(near[0].when, found.when):
                         return Published(near[0].when, shown)
                     continue  # a day alone is weaker than a Persian date line with its time
-                return Published(when, f"<{el.tag}> {value}")
+                return Published(found.when, f"<{el.tag}> {value}")
     return None
 
 
@@ -248,7 +249,7 @@ def _date_near_headline(tree: Any, headline: Any, marker: str) -> tuple[Publishe
         if match.has_time:
             return Published(match.when, text), el
         if best is None:
-            best = (Published(match.when, text), el)
+            best = (Published(match.when, text, time_known=False), el)
     return best if best else (None, None)
 
 
@@ -274,7 +275,9 @@ def _htmldate_day(tree: Any, headline: Any) -> Published | None:
     if when is None:
         return None
     day = when.astimezone(TEHRAN).date()
-    return Published(datetime.combine(day, time(0), tzinfo=TEHRAN).astimezone(when.tzinfo), f"htmldate: {found}")
+    return Published(datetime.combine(day, time(0), tzinfo=TEHRAN).astimezone(when.tzinfo), f"htmldate: {found}",
+                     time_known=False)
+
 
 
 def page_facts(tree: Any, marker: str = "\u200c") -> PageFacts:
@@ -306,8 +309,9 @@ def page_facts(tree: Any, marker: str = "\u200c") -> PageFacts:
     near, date_el = _date_near_headline(tree, headline, marker)
     if date_el is not None:
         page_lines.append(_date_line(date_el, headline))
-    if published is None:
-        published = near
+    if published is None or (not published.time_known and near is not None and near.time_known
+                             and same_day(near.when, published.when)):
+        published = near  # a structured day alone, and the date line gives that day with its time
     if published is None:
         published = _htmldate_day(tree, headline)
     return PageFacts(title=title, lead=lead, url=meta.get("canonical") or meta.get("og:url"),

@@ -34,6 +34,7 @@ class PublishedTime:
 
     when: datetime
     text: str
+    time_known: bool = True  # False when the line gives the day only (``when`` is its start)
 
 
 def _date_only(line: str) -> bool:
@@ -60,7 +61,7 @@ def publication_time(lines: list[str], normalized: list[str] | None = None) -> P
             continue
         match = max(matches, key=lambda m: m.has_time)  # a stamp with its time beats a day
         if best is None or (match.has_time and ":" not in best.text):
-            best = PublishedTime(match.when, line)
+            best = PublishedTime(match.when, line, match.has_time)
     return best
 
 
@@ -111,5 +112,6 @@ def parse_page_text(raw: str, input_ref: str, **meta: object) -> Draft:
         input_ref=input_ref,
         published_at=published.when if published else None,
         published_text=published.text if published else None,
+        published_time_known=published.time_known if published else False,
         **meta,  # type: ignore[arg-type]
     )

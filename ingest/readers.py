@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.article import Draft
-from ingest.dates import parse_datetime
+from ingest.dates import parse_date
 from ingest.models import Reject, RejectReason, Role
 from ingest.params import IngestParams
 
@@ -185,7 +185,7 @@ def _read_feed_file(path: Path) -> Iterator[Draft | Reject]:
             segments.append((Role.BODY, item.summary))
         yield Draft(tuple(segments), raw_text=f"{item.title}\n\n{item.summary or ''}", input_ref=f"{ref}#{n}",
                     external_id=item.guid or item.link, url=item.link, published_at=item.published_at,
-                    published_text=item.published_text)
+                    published_text=item.published_text, published_time_known=item.published_time_known)
     yield from feed_rejects(feed, ref)
 
 
@@ -347,6 +347,7 @@ def record_to_draft(record: Any, ref: str, params: IngestParams) -> Draft | Reje
     if body:
         segments.append((Role.BODY, body))
     published_text = _pick(record, f["published"])
+    date = parse_date(published_text) if published_text else None
     return Draft(
         segments=tuple(segments),
         raw_text=json.dumps(record, ensure_ascii=False),
@@ -354,6 +355,7 @@ def record_to_draft(record: Any, ref: str, params: IngestParams) -> Draft | Reje
         external_id=_pick(record, f["id"]),
         source=_pick(record, f["source"]),
         url=_pick(record, f["url"]),
-        published_at=parse_datetime(published_text) if published_text else None,
+        published_at=date.when if date else None,
         published_text=published_text,
+        published_time_known=date is not None and date.has_time,
     )
