@@ -71,6 +71,7 @@ def article_view(article: StoredArticle, lead: int) -> ArticleView:
         title_lemmas=tuple(lem for s in title for lem in s.lemmas),
         text=" ".join(s.text for s in title + rest),
         title=title[0].text if title else "",
+        time_known=article.published_time_known,
     )
 
 

@@ -74,6 +74,7 @@ def upsert_articles(con: Any, articles: Sequence[Article], run_id: str | None) -
             "url": [a.url for a in fresh],
             "published_at": pa.array([a.published_at for a in fresh], pa.timestamp("us", tz="UTC")),
             "published_text": [a.published_text for a in fresh],
+            "published_time_known": [a.published_at is not None and a.published_time_known for a in fresh],
             "content_hash": [a.content_hash for a in fresh],
             "duplicate_of": [a.duplicate_of for a in fresh],
             "input_ref": [a.input_ref for a in fresh],
@@ -127,6 +128,7 @@ class StoredArticle:
     published_at: datetime | None
     duplicate_of: str | None
     sentences: tuple[Sentence, ...]  # content sentences only, in order
+    published_time_known: bool = True  # False when only the day was printed (published_at is its start)
 
     @property
     def display_id(self) -> str:
@@ -140,7 +142,8 @@ def load_articles(con: Any, article_ids: Sequence[str] | None = None) -> list[St
     params: list[Any] = [list(article_ids)] if article_ids is not None else []
     meta = con.execute(
         f"""SELECT a.article_id, a.external_id, coalesce(a.source, a.attribution), a.title, a.url, a.published_at,
-                   coalesce(p.duplicate_of, a.duplicate_of)  -- copy marks waiting for the run's end count
+                   coalesce(p.duplicate_of, a.duplicate_of),  -- copy marks waiting for the run's end count
+                   a.published_time_known
             FROM articles a LEFT JOIN pending_copies p USING (article_id) {where}
             ORDER BY a.published_at NULLS LAST, a.article_id""",
         params,
@@ -156,8 +159,8 @@ def load_articles(con: Any, article_ids: Sequence[str] | None = None) -> list[St
     for aid, pos, text, role, lem in sents:
         by_article.setdefault(aid, []).append(Sentence(pos, text, Role(role), tuple(lem or ())))
     return [
-        StoredArticle(aid, ext, src, title, url, _utc(pub), dup, tuple(by_article.get(aid, ())))
-        for aid, ext, src, title, url, pub, dup in meta
+        StoredArticle(aid, ext, src, title, url, _utc(pub), dup, tuple(by_article.get(aid, ())), known)
+        for aid, ext, src, title, url, pub, dup, known in meta
     ]
 
 

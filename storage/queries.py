@@ -4,22 +4,35 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
+
+TEHRAN = ZoneInfo("Asia/Tehran")
 
 
-def _iso(value: datetime | None) -> str | None:
+def _iso(value: datetime | None, time_known: bool | None = True) -> str | None:
+    """A stored time as people read it: ISO 8601 UTC ("2026-02-28T06:30:00Z"), or the Tehran
+    calendar day alone ("2026-02-28") when the report printed no time of day (issue 13)."""
     if value is None:
         return None
+    if not time_known:
+        return value.astimezone(TEHRAN).date().isoformat()
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+# Whether a story's first (last) time is a time of day: some report at that time printed one.
+_FIRST_KNOWN = "bool_or(a.published_time_known AND a.published_at = s.first_published)"
+_LAST_KNOWN = "bool_or(a.published_time_known AND a.published_at = s.last_published)"
 
 
 def list_stories(con: Any, limit: int | None = None) -> list[dict[str, Any]]:
     """Stories, most recent first, with sources and their articles' ids."""
     rows = con.execute(
-        """SELECT s.story_id, s.title, s.keywords, s.thread_id, s.n_articles, s.n_sources,
+        f"""SELECT s.story_id, s.title, s.keywords, s.thread_id, s.n_articles, s.n_sources,
                   s.first_source, s.first_published, s.last_published,
                   list(coalesce(a.external_id, a.article_id) ORDER BY a.published_at NULLS LAST, a.article_id),
                   list(DISTINCT coalesce(a.source, a.attribution))
-                      FILTER (WHERE coalesce(a.source, a.attribution) IS NOT NULL AND a.duplicate_of IS NULL)
+                      FILTER (WHERE coalesce(a.source, a.attribution) IS NOT NULL AND a.duplicate_of IS NULL),
+                  {_FIRST_KNOWN}, {_LAST_KNOWN}
            FROM stories s JOIN story_articles sa USING (story_id) JOIN articles a USING (article_id)
            GROUP BY ALL
            ORDER BY s.last_published DESC NULLS LAST, s.n_sources DESC, s.story_id
@@ -27,7 +40,7 @@ def list_stories(con: Any, limit: int | None = None) -> list[dict[str, Any]]:
         [limit if limit is not None else 2**62],
     ).fetchall()
     out = []
-    for sid, title, kw, thread, n, n_src, first_src, first, last, articles, sources in rows:
+    for sid, title, kw, thread, n, n_src, first_src, first, last, articles, sources, first_known, last_known in rows:
         out.append({
             "story_id": sid,
             "title": title,
@@ -37,8 +50,8 @@ def list_stories(con: Any, limit: int | None = None) -> list[dict[str, Any]]:
             "n_sources": n_src,
             "n_articles": n,
             "first_source": first_src,
-            "first_published": _iso(first),
-            "last_published": _iso(last),
+            "first_published": _iso(first, first_known),
+            "last_published": _iso(last, last_known),
             "articles": list(articles),
         })
     return out
@@ -47,33 +60,38 @@ def list_stories(con: Any, limit: int | None = None) -> list[dict[str, Any]]:
 def story_detail(con: Any, story_id: str) -> dict[str, Any] | None:
     """One story: title, keywords, summary, coverage by source, and its timeline."""
     head = con.execute(
-        """SELECT story_id, title, keywords, thread_id, n_articles, n_sources, first_source,
-                  first_published, last_published FROM stories WHERE story_id = ?""",
+        f"""SELECT s.story_id, s.title, s.keywords, s.thread_id, s.n_articles, s.n_sources, s.first_source,
+                  s.first_published, s.last_published, {_FIRST_KNOWN}, {_LAST_KNOWN}
+           FROM stories s LEFT JOIN story_articles sa USING (story_id) LEFT JOIN articles a USING (article_id)
+           WHERE s.story_id = ? GROUP BY ALL""",
         [story_id],
     ).fetchone()
     if head is None:
         return None
-    sid, title, kw, thread, n, n_src, first_src, first, last = head
+    sid, title, kw, thread, n, n_src, first_src, first, last, first_known, last_known = head
     summary = [
-        {"text": text, "source": source, "article_id": aid, "url": url, "published_at": _iso(pub)}
-        for text, source, aid, url, pub in con.execute(
-            """SELECT m.text, m.source, coalesce(a.external_id, a.article_id), a.url, a.published_at
+        {"text": text, "source": source, "article_id": aid, "url": url, "published_at": _iso(pub, known)}
+        for text, source, aid, url, pub, known in con.execute(
+            """SELECT m.text, m.source, coalesce(a.external_id, a.article_id), a.url, a.published_at,
+                      a.published_time_known
                FROM summaries m JOIN articles a USING (article_id)
                WHERE m.story_id = ? ORDER BY m.rank""",
             [story_id],
         ).fetchall()
     ]
     sources = [
-        {"source": src, "first_report": _iso(fr), "n_reports": nr, "n_copies": nc}
-        for _sid, src, fr, nr, nc in con.execute(
-            "SELECT * FROM story_sources WHERE story_id = ?", [story_id]
+        {"source": src, "first_report": _iso(fr, known), "n_reports": nr, "n_copies": nc}
+        for src, fr, nr, nc, known in con.execute(
+            """SELECT source, first_report, n_reports, n_copies, first_report_time_known
+               FROM story_sources WHERE story_id = ?""", [story_id]
         ).fetchall()
     ]
     timeline = [
-        {"published_at": _iso(pub), "source": src, "title": t, "url": url,
+        {"published_at": _iso(pub, known), "source": src, "title": t, "url": url,
          "article_id": ext or aid, "attribution": attr, "is_duplicate": dup}
-        for pub, src, t, url, aid, ext, attr, dup in con.execute(
-            """SELECT published_at, source, title, url, article_id, external_id, attribution, is_duplicate
+        for pub, src, t, url, aid, ext, attr, dup, known in con.execute(
+            """SELECT published_at, source, title, url, article_id, external_id, attribution, is_duplicate,
+                      published_time_known
                FROM story_timeline WHERE story_id = ?""",
             [story_id],
         ).fetchall()
@@ -92,8 +110,8 @@ def story_detail(con: Any, story_id: str) -> dict[str, Any] | None:
         "n_articles": n,
         "n_sources": n_src,
         "first_source": first_src,
-        "first_published": _iso(first),
-        "last_published": _iso(last),
+        "first_published": _iso(first, first_known),
+        "last_published": _iso(last, last_known),
         "summary": summary,
         "sources": sources,
         "per_source": per_source,
@@ -109,18 +127,28 @@ def list_threads(con: Any) -> list[dict[str, Any]]:
         "SELECT thread_id, title, n_stories, first_published, last_published FROM threads "
         "ORDER BY last_published DESC NULLS LAST, thread_id"
     ).fetchall()
+    known: dict[str, tuple[bool, bool]] = {
+        sid: (bool(fk), bool(lk)) for sid, fk, lk in con.execute(
+            f"""SELECT s.story_id, {_FIRST_KNOWN}, {_LAST_KNOWN}
+                FROM stories s JOIN story_articles sa USING (story_id) JOIN articles a USING (article_id)
+                WHERE s.thread_id IS NOT NULL GROUP BY s.story_id""").fetchall()}
     out = []
     for tid, title, n, first, last in threads:
+        rows = con.execute(
+            "SELECT story_id, title, first_published, last_published, n_articles, n_sources "
+            "FROM thread_timeline WHERE thread_id = ?",
+            [tid],
+        ).fetchall()
         stories = [
-            {"story_id": sid, "title": t, "first_published": _iso(fp), "n_articles": na, "n_sources": ns}
-            for sid, t, fp, _lp, na, ns in con.execute(
-                "SELECT story_id, title, first_published, last_published, n_articles, n_sources "
-                "FROM thread_timeline WHERE thread_id = ?",
-                [tid],
-            ).fetchall()
+            {"story_id": sid, "title": t, "first_published": _iso(fp, known.get(sid, (True, True))[0]),
+             "n_articles": na, "n_sources": ns}
+            for sid, t, fp, _lp, na, ns in rows
         ]
-        out.append({"thread_id": tid, "title": title, "n_stories": n, "first_published": _iso(first),
-                    "last_published": _iso(last), "stories": stories})
+        # the thread's first (last) time is its stories' first (last): known when one of those is
+        first_known = any(known.get(sid, (True, True))[0] for sid, _t, fp, *_ in rows if fp == first)
+        last_known = any(known.get(sid, (True, True))[1] for sid, _t, _fp, lp, *_ in rows if lp == last)
+        out.append({"thread_id": tid, "title": title, "n_stories": n, "first_published": _iso(first, first_known),
+                    "last_published": _iso(last, last_known), "stories": stories})
     return out
 
 
@@ -151,7 +179,7 @@ def list_articles(con: Any, with_sentences: bool = False, limit: int | None = No
     """Ingested articles, newest first, with their fields (and sentences in order)."""
     rows = con.execute(
         """SELECT a.article_id, a.external_id, a.source, a.attribution, a.cited, a.title, a.lead,
-                  a.published_at, a.published_text, a.url, a.duplicate_of, a.input_ref,
+                  a.published_at, a.published_time_known, a.published_text, a.url, a.duplicate_of, a.input_ref,
                   (SELECT count(*) FROM sentences s WHERE s.article_id = a.article_id
                      AND s.role <> 'boilerplate' AND s.copy_of IS NULL) AS n_sentences
            FROM articles a
@@ -160,9 +188,9 @@ def list_articles(con: Any, with_sentences: bool = False, limit: int | None = No
         [limit if limit is not None else 2**62],
     ).fetchall()
     out = []
-    for aid, ext, src, attr, cited, title, lead, pub, pub_text, url, dup, ref, n in rows:
+    for aid, ext, src, attr, cited, title, lead, pub, known, pub_text, url, dup, ref, n in rows:
         out.append({"article_id": aid, "id": ext, "source": src, "attribution": attr, "cited": list(cited or []),
-                    "title": title, "lead": lead, "published_at": _iso(pub), "published_text": pub_text,
+                    "title": title, "lead": lead, "published_at": _iso(pub, known), "published_text": pub_text,
                     "url": url, "n_sentences": n, "duplicate_of": dup, "input": ref})
     if with_sentences and out:
         sentences: dict[str, list[dict[str, Any]]] = {}

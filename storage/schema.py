@@ -155,20 +155,34 @@ SCHEMA_V2 = [
     )""",
 ]
 
+# Version 3: whether a report's time of day is known (issue 13). A page or feed that printed
+# the day only («۹ اسفند ۱۴۰۴», "2026-02-28") has published_at at the day's start in Tehran,
+# which is no time anybody printed. Rows written before are read back from what they kept:
+# a time at Tehran midnight whose source text shows no clock (digits around a colon) was a
+# day alone; every other dated row was read with its time.
+SCHEMA_V3 = [
+    """ALTER TABLE articles ADD COLUMN published_time_known BOOLEAN NOT NULL DEFAULT FALSE""",
+    """UPDATE articles SET published_time_known = published_at IS NOT NULL AND NOT (
+           CAST(timezone('Asia/Tehran', published_at) AS TIME) = TIME '00:00:00'
+           AND NOT regexp_matches(coalesce(published_text, ''), '[0-9۰-۹٠-٩]\\s*:\\s*[0-9۰-۹٠-٩]'))""",
+]
+
 # version -> statements that bring a database from version-1 to version.
-MIGRATIONS: dict[int, list[str]] = {1: SCHEMA_V1, 2: SCHEMA_V2}
+MIGRATIONS: dict[int, list[str]] = {1: SCHEMA_V1, 2: SCHEMA_V2, 3: SCHEMA_V3}
 CURRENT_VERSION = max(MIGRATIONS)
 
 VIEWS = [
     """CREATE OR REPLACE VIEW story_timeline AS
     SELECT sa.story_id, a.published_at, coalesce(a.source, a.attribution) AS source, a.title, a.url, a.article_id,
-           a.external_id, a.attribution, a.duplicate_of IS NOT NULL AS is_duplicate
+           a.external_id, a.attribution, a.duplicate_of IS NOT NULL AS is_duplicate, a.published_time_known
     FROM story_articles sa JOIN articles a USING (article_id)
     ORDER BY sa.story_id, a.published_at NULLS LAST, a.article_id""",
     """CREATE OR REPLACE VIEW story_sources AS
     SELECT sa.story_id, coalesce(a.source, a.attribution, 'unknown') AS source,
            min(a.published_at) AS first_report, count(*) AS n_reports,
-           count(*) FILTER (WHERE a.duplicate_of IS NOT NULL) AS n_copies
+           count(*) FILTER (WHERE a.duplicate_of IS NOT NULL) AS n_copies,
+           coalesce(min(a.published_at) FILTER (WHERE a.published_time_known) = min(a.published_at), FALSE)
+               AS first_report_time_known
     FROM story_articles sa JOIN articles a USING (article_id)
     GROUP BY ALL
     ORDER BY story_id, first_report NULLS LAST""",
@@ -179,7 +193,7 @@ VIEWS = [
     ORDER BY s.thread_id, s.first_published NULLS LAST""",
     """CREATE OR REPLACE VIEW latest_summaries AS
     SELECT m.story_id, s.title AS story_title, m.rank, m.text, m.source, m.article_id,
-           a.url, a.published_at
+           a.url, a.published_at, a.published_time_known
     FROM summaries m JOIN stories s USING (story_id) JOIN articles a USING (article_id)
     ORDER BY s.last_published DESC NULLS LAST, m.story_id, m.rank""",
 ]

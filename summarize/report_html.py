@@ -49,23 +49,31 @@ def link(text: str, url: str | None) -> str:
     return f'<a href="{e(safe)}" rel="noopener noreferrer nofollow">{e(text)}</a>'
 
 
+def is_day_only(iso: str | None) -> bool:
+    """Whether a stored time is a day without its time of day ("2026-02-28"; issue 13)."""
+    return iso is not None and len(iso) == 10 and "T" not in iso
+
+
 def parse_time(iso: str | None) -> datetime | None:
+    """An aware datetime from an ISO UTC time, or a Tehran day's start from a day alone."""
     if not iso:
         return None
     try:
-        return datetime.fromisoformat(iso.replace("Z", "+00:00"))
+        when = datetime.fromisoformat(iso.replace("Z", "+00:00"))
     except ValueError:
         return None
+    return when.replace(tzinfo=TEHRAN) if when.tzinfo is None else when
 
 
 def local_time(iso: str | None) -> str:
-    """An ISO UTC time as Tehran local time, for people in Iran reading the report."""
+    """An ISO UTC time as Tehran local time («2026-02-28 10:00»), for people in Iran reading
+    the report; a day printed without its time stays a day («2026-02-28»), never «00:00»."""
     if not iso:
         return "تاریخ نامعلوم"
     when = parse_time(iso)
     if when is None:
         return e(iso)
-    return when.astimezone(TEHRAN).strftime("%Y-%m-%d %H:%M")
+    return when.astimezone(TEHRAN).strftime("%Y-%m-%d" if is_day_only(iso) else "%Y-%m-%d %H:%M")
 
 
 def day_key(iso: str | None) -> str:
@@ -105,7 +113,7 @@ def _axis(width: int, height: int, pad: int) -> str:
 def timeline_svg(timeline: Sequence[Mapping[str, Any]], palette: Mapping[str, str],
                  width: int = 640, height: int = 28) -> str:
     """Reports over time as dots on one axis, coloured by source (inline SVG)."""
-    points = [(when, item.get("source") or "?") for item in timeline
+    points = [(when, item.get("source") or "?", local_time(item.get("published_at"))) for item in timeline
               if (when := parse_time(item.get("published_at"))) is not None]
     if not points:
         return ""
@@ -113,11 +121,11 @@ def timeline_svg(timeline: Sequence[Mapping[str, Any]], palette: Mapping[str, st
     span = max((max(p[0] for p in points) - start).total_seconds(), 3600.0)
     pad = 10
     dots = []
-    for when, source in points:
+    for when, source, shown in points:
         # left to right is earlier to later even in an RTL page: a time axis, like numbers
         x = pad + (width - 2 * pad) * (when - start).total_seconds() / span
         dots.append(f'<circle cx="{x:.1f}" cy="{height / 2:.1f}" r="5" fill="{e(palette.get(source, "#7f8c8d"))}">'
-                    f"<title>{e(source)} {e(when.astimezone(TEHRAN).strftime('%Y-%m-%d %H:%M'))}</title></circle>")
+                    f"<title>{e(source)} {e(shown)}</title></circle>")
     return (f'<svg role="img" aria-label="زمان‌نمای گزارش‌ها" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}" direction="ltr">{_axis(width, height, pad)}{"".join(dots)}</svg>')
 
@@ -147,7 +155,7 @@ def thread_svg(stories: Sequence[Mapping[str, Any]], width: int = 640, height: i
     for i, (when, story) in enumerate(sorted(points, key=lambda p: p[0])):
         x = pad + scale * (when - start).total_seconds()
         r = 4 + min(6.0, 2 * math.sqrt(max(int(story.get("n_articles") or 1), 1) - 1))
-        label = f"{when.astimezone(TEHRAN).strftime('%Y-%m-%d %H:%M')} · {story.get('title') or ''}"
+        label = f"{local_time(story.get('first_published'))} · {story.get('title') or ''}"
         dots.append(f'<a href="#{e(story["story_id"])}"><circle cx="{x:.1f}" cy="{height / 2:.1f}" r="{r:.1f}" '
                     f'fill="{PALETTE[i % len(PALETTE)]}" fill-opacity="0.85"><title>{e(label)}</title></circle></a>')
     return (f'<svg class="thread-line" role="img" aria-label="زمان‌نمای داستان‌های رشته" width="{width}" '

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb  # the test builds an old database by hand, as an old dastan would have
 
 from storage import Database
-from storage.schema import CURRENT_VERSION, MIGRATIONS, VIEWS, current_version
+from storage.schema import CURRENT_VERSION, MIGRATIONS, current_version
 
 
 def make_v1(path) -> None:
@@ -17,9 +17,16 @@ def make_v1(path) -> None:
                    VALUES ('a1', 'عنوان', 'متن', 'متن خام', 'h1', now())""")
     con.execute("INSERT INTO stories (story_id, title, n_articles, n_sources) VALUES ('s1', 'عنوان', 1, 0)")
     con.execute("INSERT INTO story_articles VALUES ('a1', 's1')")
-    for statement in VIEWS[:1]:  # an old database has old views; they are recreated
-        con.execute(statement)
+    con.execute(OLD_STORY_TIMELINE)  # an old database has old views; they are recreated
     con.close()
+
+
+# story_timeline as schema versions 1 and 2 created it (VIEWS holds today's).
+OLD_STORY_TIMELINE = """CREATE OR REPLACE VIEW story_timeline AS
+    SELECT sa.story_id, a.published_at, coalesce(a.source, a.attribution) AS source, a.title, a.url, a.article_id,
+           a.external_id, a.attribution, a.duplicate_of IS NOT NULL AS is_duplicate
+    FROM story_articles sa JOIN articles a USING (article_id)
+    ORDER BY sa.story_id, a.published_at NULLS LAST, a.article_id"""
 
 
 def test_version_1_database_is_upgraded_in_place_keeping_its_data(tmp_path) -> None:
@@ -61,3 +68,48 @@ def test_a_newer_database_is_refused_with_a_message(tmp_path) -> None:
         con.execute("INSERT INTO schema_version VALUES (99, now())")
     with pytest.raises(SchemaError, match="schema version 99"), Database(str(path)).connect():
         pass
+
+
+def make_v2(path, rows) -> None:
+    """A database as schema version 2 left it: articles (id, published_at, published_text)."""
+    con = duckdb.connect(str(path))
+    for version in (1, 2):
+        for statement in MIGRATIONS[version]:
+            con.execute(statement)
+        con.execute("INSERT INTO schema_version VALUES (?, now())", [version])
+    for aid, when, text in rows:
+        con.execute("""INSERT INTO articles (article_id, title, body, raw_text, content_hash, published_at,
+                                             published_text, ingested_at)
+                       VALUES (?, 'عنوان', 'متن', 'متن خام', ?, ?, ?, now())""", [aid, aid, when, text])
+        con.execute("INSERT INTO story_articles (article_id, story_id) VALUES (?, 's1')", [aid])
+    con.execute("""INSERT INTO stories (story_id, title, n_articles, n_sources, first_published, last_published)
+                   VALUES ('s1', 'عنوان', ?, 0, '2026-02-27 20:30:00+00', '2026-02-28 07:00:00+00')""", [len(rows)])
+    con.execute(OLD_STORY_TIMELINE)
+    con.close()
+
+
+def test_version_2_database_learns_which_stored_times_were_a_day_alone(tmp_path) -> None:
+    # issue 13: before schema 3 a date printed without its time was stored as Tehran midnight
+    # and shown as a time («00:00»); upgraded in place, those rows read as the day alone.
+    from storage.queries import list_articles, story_detail
+
+    path = tmp_path / "v2.duckdb"
+    make_v2(path, [
+        ("day-only", "2026-02-27 20:30:00+00", "تاریخ انتشار: ۱۴۰۴/۱۲/۰۹"),  # midnight in Tehran, no clock
+        ("htmldate", "2026-02-27 20:30:00+00", "htmldate: 2026-02-28"),
+        ("timed", "2026-02-28 07:00:00+00", "۹ اسفند ۱۴۰۴ - ۱۰:۳۰"),
+        ("midnight", "2026-02-27 20:30:00+00", "2026-02-28T00:00:00+03:30"),  # a real midnight, printed
+        ("undated", None, None),
+    ])
+    with Database(str(path)).connect() as con:
+        assert current_version(con) == CURRENT_VERSION >= 3
+        known = dict(con.execute("SELECT article_id, published_time_known FROM articles").fetchall())
+        shown = {a["article_id"]: a["published_at"] for a in list_articles(con)}
+        timeline = con.execute("SELECT article_id, published_time_known FROM story_timeline").fetchall()
+        story = story_detail(con, "s1")
+    assert known == {"day-only": False, "htmldate": False, "timed": True, "midnight": True, "undated": False}
+    assert shown == {"day-only": "2026-02-28", "htmldate": "2026-02-28", "timed": "2026-02-28T07:00:00Z",
+                     "midnight": "2026-02-27T20:30:00Z", "undated": None}
+    assert dict(timeline) == known
+    # the story's first report is at that midnight, and one report there printed it: a time
+    assert story is not None and story["first_published"] == "2026-02-27T20:30:00Z"

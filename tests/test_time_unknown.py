@@ -1,0 +1,164 @@
+"""A day printed without its time stays a day (issue 13: "A time that cannot be read leaves
+the date with its time unknown; it never yields a wrong time").
+
+Before, «تاریخ انتشار: ۱۴۰۴/۱۲/۰۹» or a feed's «Sat, 28 Feb 2026» was stored as Tehran
+midnight, shown as «2026-02-27 20:30» (UTC) or «00:00», and clustered as a precise time.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from clustering.cluster import ArticleView, ClusterParams, pair_table, same_story_probability
+from flows import stages
+from flows.cli import main
+from flows.settings import load_settings
+from ingest import Article, IngestParams, read_inputs
+from storage import Database
+from tests.conftest import FakeEncoder
+
+DAY = "2026-02-28"  # 9 Esfand 1404
+PAGE = """افزایش ۲۵ درصدی نرخ بلیت مترو تهران از فروردین تصویب شد
+تاریخ انتشار: ۱۴۰۴/۱۲/۰۹
+به گزارش ایسنا، اعضای شورای شهر تهران امروز افزایش ۲۵ درصدی نرخ بلیت مترو را برای سال آینده تصویب کردند.
+رئیس کمیسیون عمران شورا گفت این افزایش از ابتدای فروردین اجرا می‌شود.
+"""
+PAGE_WITH_TIME = PAGE.replace("۱۴۰۴/۱۲/۰۹", "۱۴۰۴/۱۲/۰۹ - ۱۰:۳۰")
+FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>نمونه</title><link>https://www.isna.ir/</link>
+<item><title>افزایش نرخ بلیت مترو تهران تصویب شد</title><link>https://www.isna.ir/news/1/</link>
+<pubDate>Sat, 28 Feb 2026</pubDate>
+<description>شورای شهر تهران افزایش ۲۵ درصدی نرخ بلیت مترو را برای سال آینده تصویب کرد.</description></item>
+<item><title>زلزله ۴.۵ ریشتری در کرمان</title><link>https://www.isna.ir/news/2/</link>
+<pubDate>Sat, 28 Feb 2026 10:30:00 +0330</pubDate>
+<description>زمین‌لرزه‌ای به بزرگی ۴.۵ ریشتر شهر کرمان را لرزاند.</description></item>
+</channel></rss>
+"""
+
+
+def read(path: Path) -> list[Article]:
+    return [a for a in read_inputs([path], IngestParams()) if isinstance(a, Article)]
+
+
+def test_a_page_with_a_date_alone_has_its_time_unknown(tmp_path: Path) -> None:
+    (tmp_path / "day.txt").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "timed.txt").write_text(PAGE_WITH_TIME, encoding="utf-8")
+    (day,) = read(tmp_path / "day.txt")
+    (timed,) = read(tmp_path / "timed.txt")
+    assert day.published_at == datetime(2026, 2, 27, 20, 30, tzinfo=UTC)  # the day's start in Tehran
+    assert not day.published_time_known
+    assert timed.published_at == datetime(2026, 2, 28, 7, 0, tzinfo=UTC) and timed.published_time_known
+
+
+def test_a_feed_item_with_a_date_alone_has_its_time_unknown(tmp_path: Path) -> None:
+    (tmp_path / "isna.xml").write_text(FEED, encoding="utf-8")
+    day, timed = read(tmp_path / "isna.xml")
+    assert not day.published_time_known and day.published_at == datetime(2026, 2, 27, 20, 30, tzinfo=UTC)
+    assert timed.published_time_known and timed.published_at == datetime(2026, 2, 28, 7, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("published", "known"), [
+    ("2026-02-28", False),
+    ("۱۴۰۴/۱۲/۰۹", False),
+    ("۹ اسفند ۱۴۰۴", False),
+    ("2026-02-28T10:30:00+03:30", True),
+    ("2026-02-28T00:00:00+03:30", True),  # a midnight that was printed is a time
+])
+def test_a_record_with_a_date_alone_has_its_time_unknown(tmp_path: Path, published: str, known: bool) -> None:
+    path = tmp_path / "items.jsonl"
+    record = {"id": "x1", "source": "isna", "title": "افزایش نرخ بلیت مترو تهران تصویب شد",
+              "body": "شورای شهر تهران افزایش ۲۵ درصدی نرخ بلیت مترو را تصویب کرد.", "published": published}
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    (article,) = read(path)
+    assert article.published_time_known is known
+    assert article.published_at is not None and article.published_at.astimezone(UTC).date().isoformat() in (
+        "2026-02-27", DAY)
+
+
+def test_an_html_page_gives_the_time_of_its_structured_day_from_its_date_line() -> None:
+    from ingest.html import parse_html
+
+    head = '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2026-02-28"}</script>'
+    body = ("<article><h1>افزایش نرخ بلیت مترو تهران تصویب شد</h1>{line}"
+            "<p>به گزارش ایسنا، شورای شهر تهران افزایش ۲۵ درصدی نرخ بلیت مترو را برای سال آینده تصویب کرد.</p>"
+            "<p>رئیس کمیسیون عمران شورا گفت این افزایش از ابتدای فروردین اجرا می‌شود.</p></article>")
+    page = "<html><head>{head}</head><body>{body}</body></html>"
+    alone = parse_html(page.format(head=head, body=body.format(line="")), "a.html")
+    assert alone.published_at == datetime(2026, 2, 27, 20, 30, tzinfo=UTC) and not alone.published_time_known
+    line = '<div class="date">شنبه ۹ اسفند ۱۴۰۴ - ۱۰:۳۰</div>'
+    timed = parse_html(page.format(head=head, body=body.format(line=line)), "b.html")
+    assert timed.published_at == datetime(2026, 2, 28, 7, 0, tzinfo=UTC) and timed.published_time_known
+
+
+@pytest.fixture
+def day_only_db(tmp_path: Path, monkeypatch) -> Path:
+    """A page and a feed item, both dated by the day alone, through the whole pipeline."""
+    fake = FakeEncoder()
+    monkeypatch.setattr(stages, "embed_texts", lambda texts, params: fake.encode(list(texts)))
+    (tmp_path / "day.txt").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "isna.xml").write_text(FEED, encoding="utf-8")
+    db = Database(str(tmp_path / "d.duckdb"))
+    stages.run_stages(db, [tmp_path / "day.txt", tmp_path / "isna.xml"], load_settings(overrides={"db": db.path}))
+    return tmp_path / "d.duckdb"
+
+
+def test_a_day_alone_is_shown_as_the_day_never_as_a_time(day_only_db: Path, capsys) -> None:
+    assert main(["articles", "--json", "--db", str(day_only_db)]) == 0
+    shown = sorted(json.loads(line)["published_at"] for line in capsys.readouterr().out.splitlines())
+    assert shown == [DAY, DAY, "2026-02-28T07:00:00Z"]
+
+    assert main(["stories", "--db", str(day_only_db)]) == 0
+    table = capsys.readouterr().out
+    assert f"{DAY} " in table and "20:30" not in table and "00:00" not in table
+    assert "2026-02-28 07:00" in table  # the item that printed its time keeps it
+
+    assert main(["stories", "--json", "--db", str(day_only_db)]) == 0
+    stories = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    day_story = next(s for s in stories if s["first_published"] == DAY)
+    assert main(["show", day_story["story_id"], "--db", str(day_only_db)]) == 0
+    detail = capsys.readouterr().out
+    assert f"at {DAY}" in detail and "20:30" not in detail and "00:00" not in detail
+
+    from flows.publish import write_report
+
+    html = write_report(Database(str(day_only_db)), day_only_db.with_name("r.html")).read_text(encoding="utf-8")
+    assert f'<span class="num">{DAY}</span>' in html
+    assert "2026-02-28 00:00" not in html and "2026-02-27 20:30" not in html
+    assert "2026-02-28 10:30" in html  # Tehran time of the timed item
+
+
+def view(aid: str, when: datetime | None, known: bool = True) -> ArticleView:
+    text = "شورای شهر تهران افزایش نرخ بلیت مترو را تصویب کرد"
+    source = "isna" if aid == "a" else "irna"
+    return ArticleView(aid, tuple(text.split()), when, source, title_lemmas=tuple(text.split()), text=text, title=text,
+                       time_known=known)
+
+
+def probability(a: ArticleView, b: ArticleView) -> float:
+    vectors = FakeEncoder().encode([a.text, b.text])
+    params = ClusterParams()
+    table = pair_table([a, b], vectors, params)
+    return float(same_story_probability(table, params)[0])
+
+
+def test_a_report_with_its_time_unknown_gets_no_same_hour_evidence() -> None:
+    midnight = datetime(2026, 2, 27, 20, 30, tzinfo=UTC)  # 9 Esfand's start in Tehran
+    timed = view("a", midnight + timedelta(minutes=10))
+    both_timed = probability(timed, view("b", midnight))
+    day_alone = probability(timed, view("b", midnight, known=False))
+    undated = probability(view("a", None), view("b", None))
+    # ten minutes apart by the clock: the "same hour" gain; the day alone says nothing within the day
+    assert both_timed > day_alone
+    assert day_alone == pytest.approx(undated)
+    table = pair_table([timed, view("b", midnight, known=False)], FakeEncoder().encode(["x", "x"]), ClusterParams())
+    assert np.isnan(table.gap_hours).all()
+    # the day itself still counts: the day alone two days later is two days apart
+    later = view("b", midnight + timedelta(days=2), known=False)
+    table = pair_table([timed, later], FakeEncoder().encode(["x", "x"]), ClusterParams())
+    assert table.gap_hours.tolist() == [48.0]
+    assert probability(timed, later) < day_alone
