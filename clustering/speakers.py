@@ -58,6 +58,11 @@ _SAME_OFFICE = (
     ("رییسجمهور", "رییس جمهور"),
     ("نخستوزیر", "نخست وزیر"),
     ("سخنگو ", "سخنگوی "),
+    # the usual other names of two offices: «دستگاه دیپلماسی» is the foreign ministry,
+    # «دستگاه قضا» / «قوه قضائیه» the judiciary
+    ("دستگاه دیپلماسی", "وزارت امور خارجه"),
+    ("دستگاه قضا", "قوه قضاییه"),
+    ("دستگاه قضایی", "قوه قضاییه"),
 )
 # Speakers that are no one in particular, or a medium's guess: no evidence either way.
 _VAGUE = frozenset({
@@ -132,6 +137,9 @@ _REACTION = re.compile(
     r"نهایی|متفاوت|کمک|مکتوب|تلفنی))?"
     r"\s+(\S.{0,60}?)\s+(?:به|از|درباره|بر|برای|علیه|نسبت)\s"
 )
+# «محکومیت حمله ... از سوی عمان»: a judgement named first, its author last.
+_JUDGEMENT_NOUN = re.compile(r"^\s*(?:محکومیت|تقبیح|انتقاد|استقبال|حمایت|ابراز نگرانی|ابراز همدردی|تسلیت)\s")
+_BY_AT_END = re.compile(r"(?:از سوی|از طرف|توسط)\s+([^،,:؛.«»|/]{2,40}?)\s*[.!]?\s*$")
 _ASKS = re.compile(r"^(\S.{0,60}?)\s+خواستار\s")
 _MAX_WORDS = 7
 # The clause verb must come early: «X ... گفت» with the verb twelve words on is another clause's
@@ -284,7 +292,10 @@ def _from_reaction(title: str) -> str | None:
 
 
 def _from_stance(title: str) -> str | None:
-    """«روسیه، حمله به ایران را محکوم کرد», «یمن حملات هوایی ... را محکوم کرد»."""
+    """«روسیه، حمله به ایران را محکوم کرد», «یمن حملات هوایی ... را محکوم کرد», «محکومیت ... از سوی عمان»."""
+    m = _BY_AT_END.search(title)
+    if m and _JUDGEMENT_NOUN.match(title) and _speaker_like(m.group(1)) and len(_words(m.group(1))) <= 4:
+        return speaker_key(m.group(1))
     if not _STANCE_RE.search(title.strip()):
         return None
     head, comma, _rest = title.partition("،")
@@ -313,9 +324,14 @@ def _clean(text: str, first: bool) -> str:
 def speaker(title: str, text: str = "") -> str | None:
     """The key of who made the statement the report is about, or None when unsure.
 
-    Read in order: the headline's «X:» prefix, «به گفته X» or «X گفت/اعلام کرد/خبر داد» in the
-    headline, a headline that opens with a country and ends in a judgement («... را محکوم کرد»),
-    then the same clause forms in the first sentence of ``text``.
+    Read from the headline only, in order: its «X:» prefix, «به گفته X» or «X گفت/اعلام
+    کرد/خبر داد», a reaction («واکنش X به ...»), a headline that opens with a country and ends
+    in a judgement («... را محکوم کرد») or names its author last («محکومیت ... از سوی عمان»).
+    ``text`` (the lead) only gives an office its place («استاندار» -> «استاندار زنجان»). A
+    headline's speaker makes the statement the event; a lead's «X گفت» attributes the facts of
+    a happening to a source (the fire chief on a fire), and two sources of one fire are one
+    event: read as speakers, they split the sample corpus's stories (B-cubed F1 0.967 -> 0.946)
+    and rss2020_dev's (0.897 -> 0.892).
     """
     head = _clean(title, first=False)
     segments = [s for s in _SEGMENTS.split(head) if s.strip()] or [head]
@@ -323,11 +339,6 @@ def speaker(title: str, text: str = "") -> str | None:
     # a question and its answer («ساعت کاری تغییر می‌کند؟ | معاون استاندار: ...») is about the second
     key = next((k for k in map(_from_colon, segments[:2] if len(segments) <= 2 else segments[:1]) if k), None)
     key = key or _from_clause(segments[0]) or _from_reaction(segments[0]) or _from_stance(segments[0])
-    if key is None and text:
-        body = _clean(text, first=True)
-        first = _SENTENCE_END.split(body, maxsplit=1)[0]
-        if first.strip() and first.strip() != head:
-            key = _from_clause(first)
     return _with_place(key, f"{title} {text[:300]}") if key else None
 
 

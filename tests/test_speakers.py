@@ -58,9 +58,16 @@ SPEAKERS = [
     ("آمار کرونا در جهان | شمار تلفات در آمریکا | مرکل: تازه اول راهیم", "", None),
     # a topic before «؛», the speaker after it
     ("ماهواره نظامی سپاه؛ شمخانی: غافلگیری‌های جدید در راه است", "", "شمخانی"),
-    # the headline names no one: the first sentence's «X گفت», without the agency's dateline
-    ("کالاهای اساسی به اندازه کافی موجود است", "به گزارش ایرنا، استاندار زنجان امروز گفت: نگرانی نیست.",
+    # the headline names no one: the lead's «X گفت» is the source of the facts, not the event's
+    # speaker (three outlets quoting three officials on one fire are one event)
+    ("کالاهای اساسی به اندازه کافی موجود است", "به گزارش ایرنا، استاندار زنجان امروز گفت: نگرانی نیست.", None),
+    ("آتش سوزی گسترده در بازار تبریز",
+     "آتش سوزی گسترده در بازار تبریز رئیس آتش‌نشانی تبریز گفت: حریق مهار شد.", None),
+    # the lead gives a bare office its province
+    ("استاندار: کالاهای اساسی به اندازه کافی موجود است", "استاندار زنجان امروز گفت: نگرانی نیست.",
      "استاندار زنجان"),
+    # a judgement named first, its author last
+    ("محکومیت حمله تروریستی هرات از سوی عمان", "", "عمان"),
     # «به گزارش ایسنا» is attribution: the agency is never the speaker
     ("جلسه شورای شهر برگزار شد", "به گزارش ایسنا، جلسه شورای شهر امروز برگزار شد.", None),
     ("ریزش دیوار کاخ سعدآباد", "خبرگزاری ایلنا در گزارشی از ریزش دیوار خبر داد.", None),
@@ -100,6 +107,9 @@ def test_speaker(title: str, text: str, expected: str | None) -> None:
 
 
 SAME = [
+    # the usual other names of an office
+    (speaker_key("سخنگوی دستگاه دیپلماسی"), speaker_key("سخنگوی وزارت امور خارجه"), True),
+    (speaker_key("رئیس دستگاه قضا"), speaker_key("رئیس قوه قضائیه"), True),
     # unknown on either side
     (None, "لاوروف", None),
     # one key
