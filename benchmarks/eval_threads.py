@@ -7,8 +7,12 @@ thread decision, and dastan's own stories (:func:`flows.window.compute_stories`,
 pipeline's function). An article's thread is its story's thread; a story without a
 thread is its own.
 
-Threads are fitted leave-one-set-out: the average-link baseline's threshold is chosen on
-one dev set and scored on the other, and dastan's defaults are scored beside both. Run:
+Threads are fitted leave-one-set-out: dastan's lexical weight and threshold, and the
+average-link baseline's threshold, are chosen on one dev set and the sample corpus (the mean
+of their thread B-cubed F1) and scored on the other dev set; the baseline is also tuned on
+each set alone (its best in-sample figure), and dastan's defaults are scored beside all.
+HDBSCAN (DESIGN.md's candidate for topic-like groups) is measured beside, on the same joint
+cosine and on the centred e5 view alone, with excess-of-mass and leaf selection. Run:
 ``python -m benchmarks.eval_threads`` (``--work DIR`` keeps each set's database, so a
 second run skips ingestion and embedding).
 """
@@ -33,8 +37,11 @@ DEV_SETS = ("stream2026_dev", "rss2020_dev")
 # 0.75-0.8 (ClusterParams.dense_floor), one event near 0.9+.
 BASELINE_GRID = tuple(round(0.78 + 0.005 * k, 3) for k in range(37))
 # dastan's two fitted numbers, swept around the defaults (clustering.threads.ThreadParams).
-WEIGHT_GRID = (0.3, 0.35, 0.4, 0.45, 0.5)
-THRESHOLD_GRID = (0.26, 0.27, 0.28, 0.29, 0.30, 0.31, 0.32)
+WEIGHT_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45)
+THRESHOLD_GRID = tuple(round(0.26 + 0.01 * k, 2) for k in range(15))
+# HDBSCAN settings measured: (view, cluster selection, min_samples); min_cluster_size 2.
+HDBSCAN_GRID = (("joint", "eom", None), ("joint", "eom", 1), ("joint", "leaf", None), ("joint", "leaf", 1),
+                ("e5", "eom", None), ("e5", "leaf", None))
 INPUTS = ("gold events", "dastan stories")
 
 Labels = dict[str, str]  # article (display id) -> cluster name
@@ -152,8 +159,9 @@ def alone_threads(data: ThreadSet, stories: Sequence[Any]) -> Labels:
     return article_threads(data, stories, {})
 
 
-def hdbscan_threads(data: ThreadSet, stories: Sequence[Any], params: Any, min_cluster_size: int = 2) -> Labels:
-    """HDBSCAN (DESIGN.md's candidate for topic-like groups) on dastan's joint cosine; noise stays alone."""
+def hdbscan_threads(data: ThreadSet, stories: Sequence[Any], params: Any, view: str = "joint",
+                    method: str = "eom", min_samples: int | None = None) -> Labels:
+    """HDBSCAN (min_cluster_size 2) on dastan's joint cosine or its centred e5 view alone; noise stays alone."""
     import hdbscan
 
     from clustering.threads import StoryView, story_points
@@ -164,11 +172,12 @@ def hdbscan_threads(data: ThreadSet, stories: Sequence[Any], params: Any, min_cl
                        tuple(by_id[a].sentences[0].text for a in s.article_ids if by_id[a].sentences))
              for s in stories]
     dense, lexical = story_points(views, story_centres(data, stories), params)
-    w = params.lexical_weight
+    w = params.lexical_weight if view == "joint" else 0.0
     sim = (1 - w) * (dense @ dense.T) + w * (lexical @ lexical.T).toarray()
     distance = np.clip(1.0 - sim, 0.0, None).astype(np.float64)
     np.fill_diagonal(distance, 0.0)
-    labels = hdbscan.HDBSCAN(min_cluster_size=min_cluster_size, metric="precomputed").fit_predict(distance)
+    labels = hdbscan.HDBSCAN(min_cluster_size=2, min_samples=min_samples, metric="precomputed",
+                             cluster_selection_method=method).fit_predict(distance)
     return article_threads(data, stories, {s.story_id: f"h{lab}" for s, lab in zip(stories, labels, strict=True)
                                            if lab >= 0})
 
@@ -182,19 +191,26 @@ def _score(predicted: Labels, gold: Labels) -> dict[str, float | int]:
     return {k: s[k] for k in keep}
 
 
-def best_threshold(data: ThreadSet, stories: Sequence[Any], grid: Sequence[float] = BASELINE_GRID) -> float:
-    """The baseline threshold with the best thread B-cubed F1 on this set (the lowest of ties)."""
-    scores = [(_score(baseline_threads(data, stories, t), data.storylines)["bcubed_f1"], -t) for t in grid]
+Fit = Sequence[tuple[ThreadSet, Sequence[Any]]]  # the sets a setting is chosen on, with their stories
+
+
+def _mean_f1(fit_on: Fit, threads: Any) -> float:
+    return float(np.mean([_score(threads(data, stories), data.storylines)["bcubed_f1"] for data, stories in fit_on]))
+
+
+def best_threshold(fit_on: Fit, grid: Sequence[float] = BASELINE_GRID) -> float:
+    """The baseline threshold with the best mean thread B-cubed F1 on these sets (the lowest of ties)."""
+    scores = [(_mean_f1(fit_on, lambda d, s, t=t: baseline_threads(d, s, t)), -t) for t in grid]
     return -max(scores)[1]
 
 
-def best_params(data: ThreadSet, stories: Sequence[Any], params: Any) -> Any:
-    """dastan's lexical weight and threshold with the best thread B-cubed F1 on this set."""
+def best_params(fit_on: Fit, params: Any) -> Any:
+    """dastan's lexical weight and threshold with the best mean thread B-cubed F1 on these sets."""
     best: tuple[float, Any] | None = None
     for w in WEIGHT_GRID:
         for t in THRESHOLD_GRID:
             candidate = replace(params, lexical_weight=w, threshold=t)
-            f1 = float(_score(dastan_threads(data, stories, candidate), data.storylines)["bcubed_f1"])
+            f1 = _mean_f1(fit_on, lambda d, s, c=candidate: dastan_threads(d, s, c))
             if best is None or f1 > best[0]:
                 best = (f1, candidate)
     assert best is not None
@@ -215,15 +231,16 @@ def evaluate_set(data: ThreadSet, params: Any, tuned: Mapping[str, Mapping[str, 
             f"dastan threads (defaults w={params.lexical_weight}, t={params.threshold})":
                 _score(dastan_threads(data, stories, params), data.storylines)}
         for fitted_on, p in fitted.get(input_name, {}).items():
-            label = "in-sample" if fitted_on == data.name else "left-out"
+            label = "in-sample" if data.name in fitted_on.split(" + ") else "left-out"
             rows[f"dastan threads (w={p.lexical_weight}, t={p.threshold} fit on {fitted_on}, {label})"] = _score(
                 dastan_threads(data, stories, p), data.storylines)
         for fitted_on, threshold in tuned.get(input_name, {}).items():
-            label = "in-sample" if fitted_on == data.name else "left-out"
+            label = "in-sample" if data.name in fitted_on.split(" + ") else "left-out"
             rows[f"average link, e5 (t={threshold} fit on {fitted_on}, {label})"] = _score(
                 baseline_threads(data, stories, threshold), data.storylines)
-        rows["HDBSCAN on dastan's joint cosine (min_cluster_size 2)"] = _score(
-            hdbscan_threads(data, stories, params), data.storylines)
+        for view, method, min_samples in HDBSCAN_GRID:
+            rows[f"HDBSCAN, {view}, {method}, min_samples {min_samples or 2}"] = _score(
+                hdbscan_threads(data, stories, params, view, method, min_samples), data.storylines)
         rows["every story alone"] = _score(alone_threads(data, stories), data.storylines)
         out[input_name] = {"n_stories": len(stories), "methods": rows}
     return out
@@ -262,11 +279,13 @@ def main(argv: list[str] | None = None) -> int:
     tuned: dict[str, dict[str, float]] = {}
     fitted: dict[str, dict[str, Any]] = {}
     for input_name in INPUTS:
+        sample = (loaded["sample"], stories_of(loaded["sample"], input_name))
         for name in DEV_SETS:
-            stories = stories_of(loaded[name], input_name)
-            tuned.setdefault(input_name, {})[name] = best_threshold(loaded[name], stories)
+            dev = (loaded[name], stories_of(loaded[name], input_name))
+            tuned.setdefault(input_name, {})[name] = best_threshold([dev])
+            tuned[input_name][f"{name} + sample"] = best_threshold([dev, sample])
             if args.fit:
-                fitted.setdefault(input_name, {})[name] = best_params(loaded[name], stories, settings.threads)
+                fitted.setdefault(input_name, {})[f"{name} + sample"] = best_params([dev, sample], settings.threads)
     results = {name: evaluate_set(data, settings.threads, tuned, fitted) for name, data in loaded.items()}
     meta = {"params": dict(vars(settings.threads)), "baseline_thresholds": tuned,
             "fitted": {i: {n: {"lexical_weight": p.lexical_weight, "threshold": p.threshold} for n, p in f.items()}

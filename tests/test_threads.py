@@ -55,6 +55,33 @@ def test_the_common_direction_does_not_link_unrelated_stories() -> None:
     assert len(set(labels.tolist())) == len(unrelated)
 
 
+# A war's window: every headline names the attack and the aggressors. Two situations share
+# only those words: the strike on the Minab school (its toll, then the prosecutor) and the
+# provinces saying basic goods suffice (two governors).
+WAR = ("حمله", "تجاوز", "آمریکا", "صهیونیستی", "ایران")
+WAR_BAGS = {
+    "minab-1": ("مدرسه", "میناب", "دانش‌آموز", "شهادت"),
+    "minab-2": ("دادستان", "میناب", "مدرسه", "پیکر", "شهید"),
+    "goods-1": ("استاندار", "لرستان", "کالا", "اساسی", "تامین"),
+    "goods-2": ("استاندار", "سمنان", "کالا", "اساسی", "کافی"),
+}
+
+
+def test_two_situations_that_share_only_the_wars_words_are_two_threads() -> None:
+    rng = np.random.default_rng(11)
+    war = rng.normal(size=64)  # what e5 gives every story of the window: the war
+    topics = {name: rng.normal(size=64) for name in ("minab", "goods")}
+    views, rows = [], []
+    for k, (name, bag) in enumerate(WAR_BAGS.items()):
+        views.append(StoryView(name, bag + WAR, DAY0 + timedelta(hours=k)))
+        v = 3.0 * war / np.linalg.norm(war) + topics[name.split("-")[0]] / 8 + rng.normal(size=64) / 16
+        rows.append(v / np.linalg.norm(v))
+    threads = link_threads(views, np.asarray(rows, dtype=np.float32), ThreadParams(), {}, set())
+    assert threads["minab-1"] is not None and threads["minab-1"] == threads["minab-2"]
+    assert threads["goods-1"] is not None and threads["goods-1"] == threads["goods-2"]
+    assert threads["minab-1"] != threads["goods-1"]
+
+
 def test_stories_further_apart_than_the_window_are_not_compared() -> None:
     views, vectors = window()
     far = [v if v.story_id != "water-2" else StoryView(v.story_id, v.lemmas, DAY0 + timedelta(days=400))
