@@ -97,7 +97,9 @@ def summarize_stories(
             notes.extend(SourceNote(story.story_id, source, rank, "term", t, None, None)
                          for rank, t in enumerate(terms, 1))
         bags.append([lem for a in originals for s in a.sentences for lem in s.lemmas])
-        texts.append(StoryText(story.story_id, best_headline([headline_of(a) for a in originals], head_vectors), ()))
+        title = best_headline([headline_of(a) for a in originals], head_vectors,
+                              [" ".join(s.text for s in a.sentences) for a in originals])
+        texts.append(StoryText(story.story_id, title, ()))
     keywords = class_tfidf_keywords(bags, params.keywords)
     texts = [StoryText(t.story_id, t.title, tuple(k)) for t, k in zip(texts, keywords, strict=True)]
     return texts, rows, notes

@@ -67,6 +67,16 @@ def test_show_prints_summary_sources_and_timeline(demo_db, capsys) -> None:
     assert [t["published_at"] for t in detail["timeline"]] == sorted(t["published_at"] for t in detail["timeline"])
 
 
+def test_the_flu_story_reads_h3n2_in_its_title_and_summary(demo_db, capsys) -> None:
+    # issue 13's done-when: the title was Borna's headline, without the strain ISNA's gives
+    db, _first, _second = demo_db
+    (flu,) = [s for s in stories_json(db, capsys) if "isna-0147" in s["articles"]]
+    assert "H3N2" in flu["title"]
+    assert main(["show", flu["story_id"], "--json", "--db", str(db)]) == 0
+    detail = json.loads(capsys.readouterr().out)
+    assert any("H3N2" in s["text"] for s in detail["summary"])
+
+
 def test_report_is_written(demo_db) -> None:
     _db, first, _second = demo_db
     html = Path(first["report"]).read_text(encoding="utf-8")
