@@ -96,11 +96,15 @@ def weekdays(text: str) -> frozenset[str]:
 
 def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Mentions:
     """Figures of the title (the lead repeats background figures); dates and weekdays of the text."""
-    from clustering.places import where
+    from clustering.places import on_land, where
     from clustering.speakers import speaker
 
     # Where it happened is the headline's place; a lead often lists the provinces a national
-    # story touches (a weather warning for fourteen provinces), which is not its place.
-    place = (where(title) if title else frozenset()) or where(text)
+    # story touches (a weather warning for fourteen provinces), which is not its place. A
+    # headline that names only a sea or a region of the world («پالایشگاه ستاره خلیج فارس»,
+    # «تنش در خاورمیانه») has not said where: the lead's places are added.
+    place = where(title) if title else frozenset()
+    if not on_land(place):
+        place = place | where(text)
     return Mentions(numbers(title_tokens), dates(text), weekdays(text), is_media_item(title), place,
                     speaker(title, text) if title else None)

@@ -318,12 +318,14 @@ def compatible(a: Iterable[str], b: Iterable[str], gaz: Gazetteer | None = None)
     return None
 
 
-# «محور شیراز - اصفهان», «جاده مشهد - تربت‌حیدریه»: a road named by its two ends. What
-# happens on it happens somewhere between, often in neither city: a bus overturned «در محور
-# شیراز - اصفهان» is the bus «در آباده» of another report. The ends count as their provinces.
+# «محور شیراز - اصفهان», «جاده مشهد - تربت‌حیدریه», «جاده یاسوج به شیراز», «محور کرج تا
+# چالوس»: a road named by its two ends. What happens on it happens somewhere between, often in
+# neither city: a bus overturned «در محور شیراز - اصفهان» is the bus «در آباده» of another
+# report. The ends count as their provinces.
+_END = r"[^\s،؛:|/\-–]+(?:\s(?!به\s|تا\s)[^\s،؛:|/\-–]+)?"
 _ROUTE = re.compile(
     r"(?:محور|جاده|آزادراه|بزرگراه|اتوبان|راه\s*آهن|مسیر)(?:\s+(?:ارتباطی|مواصلاتی))?\s+"
-    r"([^\s،؛:|/]+(?:\s[^\s،؛:|/\-–]+)?\s*[-–]\s*[^\s،؛:|/]+(?:\s[^\s،؛:|/\-–]+)?)"
+    r"(" + _END + r"\s*(?:[-–]|\sبه\s|\sتا\s)\s*" + _END + r")"
 )
 
 
@@ -333,6 +335,13 @@ def province_of(pid: str, gaz: Gazetteer | None = None) -> str:
     if pid in g.places and g.places[pid].kind == "province":
         return pid
     return next((a for a in g.ancestors(pid) if a in g.places and g.places[a].kind == "province"), pid)
+
+
+def on_land(ids: Iterable[str], gaz: Gazetteer | None = None) -> frozenset[str]:
+    """The places that are not open seas or supranational areas: where a thing can be located."""
+    g = gaz or gazetteer()
+    return frozenset(p for p in ids if p in g.places and g.places[p].kind != "area"
+                     and not (g.places[p].kind == "region" and g.places[p].parent is None))
 
 
 def where(text: str, gaz: Gazetteer | None = None) -> frozenset[str]:

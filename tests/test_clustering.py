@@ -319,11 +319,27 @@ def test_the_next_days_different_figures_are_vetoed_and_the_same_days_are_not() 
     ("واژگونی اتوبوس مسافربری در محور شیراز - اصفهان", "هفده نفر در واژگونی اتوبوس در آباده مصدوم شدند", True),
     ("تصادف زنجیره‌ای در جاده مشهد - تربت‌حیدریه", "تصادف زنجیره‌ای در نیشابور", True),  # both in Khorasan Razavi
     ("واژگونی اتوبوس در محور شیراز - اصفهان", "واژگونی اتوبوس در تبریز", False),  # a town off the road's provinces
+    # the ends joined by «به» or «تا», as in «جاده یاسوج به شیراز» (Yasuj in Kohgiluyeh, Shiraz in Fars)
+    ("واژگونی اتوبوس در جاده یاسوج به شیراز", "واژگونی اتوبوس مسافربری در شیراز", True),
+    ("تصادف در محور کرج تا چالوس", "تصادف زنجیره‌ای در چالوس", True),
+    ("تصادف در محور کرج تا چالوس", "تصادف زنجیره‌ای در زاهدان", False),
 ])
 def test_a_road_named_by_its_ends_is_where_its_towns_are(road: str, town: str, together: bool) -> None:
     from clustering.places import compatible, local, where
 
     assert compatible(local(where(road)), local(where(town))) is together
+
+
+def test_a_headline_naming_only_a_sea_takes_its_place_from_the_lead() -> None:
+    from clustering.mentions import mentions
+
+    title = "فیلم | افتتاح فاز دوم پالایشگاه ستاره خلیج فارس"
+    found = mentions((), f"{title} فاز دوم این پالایشگاه در بندرعباس افتتاح شد.", title).places
+    assert "R-persiangulf" in found and any(p.endswith("bandarabbas") for p in found)
+    # a headline with a place on land keeps it, and the lead's provinces stay out
+    title = "آتش‌سوزی در بازار تبریز"
+    assert mentions((), f"{title} هشدار هواشناسی برای استان‌های گیلان و مازندران", title).places == mentions(
+        (), title, title).places
 
 
 @pytest.mark.parametrize(("a", "b", "feature"), [
