@@ -66,6 +66,7 @@ class Mentions:
     media: bool = False  # a photo or video item (see is_media_item)
     places: frozenset[str] = frozenset()  # gazetteer ids of the places named (clustering.places)
     speaker: str | None = None  # who made the statement reported (clustering.speakers)
+    headline_words: frozenset[str] = frozenset()  # the title's words, folded as speaker keys are
 
 
 def numbers(tokens: tuple[str, ...] | list[str]) -> frozenset[str]:
@@ -97,7 +98,7 @@ def weekdays(text: str) -> frozenset[str]:
 def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Mentions:
     """Figures of the title (the lead repeats background figures); dates and weekdays of the text."""
     from clustering.places import on_land, where
-    from clustering.speakers import speaker
+    from clustering.speakers import headline_words, speaker
 
     # Where it happened is the headline's place; a lead often lists the provinces a national
     # story touches (a weather warning for fourteen provinces), which is not its place. A
@@ -107,4 +108,4 @@ def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Menti
     if not on_land(place):
         place = place | where(text)
     return Mentions(numbers(title_tokens), dates(text), weekdays(text), is_media_item(title), place,
-                    speaker(title, text) if title else None)
+                    speaker(title, text) if title else None, headline_words(title))

@@ -38,6 +38,8 @@ FEATURES: tuple[str, ...] = (
     "town_shared",  # both name one county or city of Iran (not only its province): one incident's site
     "speaker_shared",  # one speaker (clustering.speakers.same_speaker)
     "speaker_conflict",  # two different speakers: another actor's statement is another event
+    "speaker_named",  # one has a speaker, the other none but names that speaker in its headline
+    "speaker_absent",  # one has a speaker, the other neither has one nor names it: another actor's words
     "speaker_unmatched",  # both name a speaker and nothing says it is one («بقائی», «استاندار هرمزگان»)
     "place_one_sided",  # one names a place (at home or abroad) and the other none
     "home_abroad",  # one names only places in Iran, the other only places abroad
@@ -253,14 +255,14 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
     distinct comparison is made once: a crowded topic repeats the same few places.
     """
     from clustering.places import abroad, compatible, countries, local
-    from clustering.speakers import same_speaker
+    from clustering.speakers import named_in, same_speaker
 
     here = [local(m.places) for m in mentions]
     there = [abroad(m.places) for m in mentions]
     foreign = [countries(m.places) - {"IR"} for m in mentions]
     said = [m.speaker for m in mentions]
     names = ("place_shared", "town_shared", "place_conflict", "country_conflict", "speaker_shared", "speaker_conflict",
-             "speaker_unmatched", "place_one_sided", "home_abroad")
+             "speaker_unmatched", "speaker_named", "speaker_absent", "place_one_sided", "home_abroad")
     out = {n: np.zeros(len(i), np.float32) for n in names}
     seen: dict[tuple, bool | None] = {}
 
@@ -287,6 +289,11 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
             out["speaker_shared"][p] = same is True
             out["speaker_conflict"][p] = same is False
             out["speaker_unmatched"][p] = same is None
+        elif said[a] is not None or said[b] is not None:
+            key, other = (said[a], b) if said[a] is not None else (said[b], a)
+            named = once(named_in, key, mentions[other].headline_words)
+            out["speaker_named"][p] = named
+            out["speaker_absent"][p] = not named
     home = np.array([bool(h) for h in here])
     away = np.array([bool(t or f) for t, f in zip(there, foreign, strict=True)])
     named = home | away

@@ -342,6 +342,19 @@ def speaker(title: str, text: str = "") -> str | None:
     return _with_place(key, f"{title} {text[:300]}") if key else None
 
 
+def headline_words(title: str) -> frozenset[str]:
+    """A headline's words folded as speaker keys fold them (to look a speaker up in it)."""
+    key = speaker_key(title) if title.strip() else None
+    return frozenset(key.split()) if key else frozenset()
+
+
+def named_in(key: str, words: frozenset[str]) -> bool:
+    """Whether a headline's ``words`` name the speaker ``key``: its distinctive words, else its roles."""
+    _, roles, distinct = _split(key)
+    wanted = distinct or roles
+    return bool(wanted) and wanted <= words
+
+
 def _split(key: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     words = key.split()
     roles = frozenset(w for w in words if w in ROLES)

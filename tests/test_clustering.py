@@ -355,6 +355,10 @@ def test_a_headline_naming_only_a_sea_takes_its_place_from_the_lead() -> None:
     ("شمار شهدای دبستان دخترانه میناب در حال افزایش؛ تاکنون ۲۴ نفر",
      "دادستان میناب: احراز هویت پیکر شهدای مدرسه در حال انجام است", "town_shared"),
     ("تجمع مردمی «تا پای جان برای ایران»", "تجمع مردمی «تا پای جان برای ایران» در گرگان", "place_one_sided"),
+    # one statement, its speaker named by the other headline without a speaker form
+    ("واکنش ظریف به ترامپ: در امور کشور من دخالت نکن", "جدل سخت ظریف و ترامپ", "speaker_named"),
+    # another actor's words against the happening itself
+    ("روسیه انفجار مرگبار در هرات را محکوم کرد", "انفجار مرگبار در هرات ۱۲ کشته برجا گذاشت", "speaker_absent"),
 ])
 def test_place_and_speaker_evidence_of_a_pair(a: str, b: str, feature: str) -> None:
     from clustering.mentions import mentions
