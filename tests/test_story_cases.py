@@ -17,7 +17,22 @@ from flows.settings import Settings
 # and name no place or speaker that differs (a league suspended, a city's schools closed)
 # sit at the threshold (average 0.46 against 0.45): the phrase is out of the lexical views
 # but still in the dense one. strict: the day this passes, the mark must go.
-KNOWN_GAPS = {"variant-same-template": "a shared stock phrase still counts in the dense view"}
+KNOWN_GAPS = {
+    "variant-same-template": "a shared stock phrase still counts in the dense view",
+    "probe-n8-stock-phrase": "a shared stock phrase still counts in the dense view",
+    # Cases a newcomer wrote (variants/probe-*) that dastan still gets wrong, each for a reason
+    # of its own kind:
+    "probe-n1-condemnations": "a country's condemnation of an attack abroad joins the attack's reports: "
+                              "the attack's place is in both, and the happening has no speaker to differ",
+    "probe-n7-reaction": "a minister's reaction to a bill joins the bill's reports, which share its words",
+    "probe-n6-next-day-figures": "an evening reading and the next morning's, 16.5 h apart: the next-day "
+                                 "veto waits 18 h so that an overnight toll stays with its incident",
+    "probe-n9-same-outlet-template": "one outlet's daily price posts share a date and a template; the "
+                                     "commodity is no place or speaker",
+    "probe-p2-place-in-body": "a bus's route («اتوبوس تهران - شیراز», «مسافران شیراز») is read as where "
+                              "it overturned, a place conflict with the road's town",
+    "probe-p7-refinery-names": "«پالایشگاه اراک» stands in Shazand county: Arak and Shazand conflict",
+}
 
 
 @pytest.mark.slow
