@@ -22,7 +22,7 @@ from typing import Any
 
 import duckdb
 
-from storage.schema import migrate
+from storage.schema import CURRENT_VERSION, current_version, migrate
 
 MEMORY = ":memory:"
 
@@ -60,7 +60,8 @@ class Database:
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[Any]:
-        """A connection for one stage; migrated on first write, closed on exit."""
+        """A connection for one stage, closed on exit; a database written by an older dastan
+        is migrated first, for reading too (its queries need today's columns)."""
         if self.is_memory:
             if self._memory is None:
                 self._memory = duckdb.connect(MEMORY)
@@ -75,6 +76,14 @@ class Database:
         try:
             if not read_only:
                 migrate(con)
+            elif current_version(con) < CURRENT_VERSION:
+                # Upgraded in place by a short write connection (DatabaseBusy while a run
+                # writes it), then read as asked: `dastan stories` after an upgrade of dastan
+                # failed on schema 3's new column (issue 13).
+                con.close()
+                with self.connect():
+                    pass
+                con = self._open(read_only)
             yield con
         finally:
             con.close()

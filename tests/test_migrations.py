@@ -113,3 +113,17 @@ def test_version_2_database_learns_which_stored_times_were_a_day_alone(tmp_path)
     assert dict(timeline) == known
     # the story's first report is at that midnight, and one report there printed it: a time
     assert story is not None and story["first_published"] == "2026-02-27T20:30:00Z"
+
+
+def test_an_older_database_is_upgraded_when_a_command_only_reads_it(tmp_path, capsys) -> None:
+    # `dastan stories` opens read-only; on a version 2 database it failed on schema 3's new
+    # column instead of upgrading it (issue 13, found on a database written by the code before)
+    from flows.cli import main
+
+    path = tmp_path / "v2.duckdb"
+    make_v2(path, [("day-only", "2026-02-27 20:30:00+00", "تاریخ انتشار: ۱۴۰۴/۱۲/۰۹")])
+    assert main(["stories", "--db", str(path)]) == 0
+    assert "2026-02-28 " in capsys.readouterr().out
+    con = duckdb.connect(str(path), read_only=True)
+    assert con.execute("SELECT max(version) FROM schema_version").fetchone()[0] == CURRENT_VERSION
+    con.close()
