@@ -43,6 +43,7 @@ FEATURES: tuple[str, ...] = (
     "speaker_unmatched",  # both name a speaker and nothing says it is one («بقائی», «استاندار هرمزگان»)
     "place_one_sided",  # one names a place (at home or abroad) and the other none
     "home_abroad",  # one names only places in Iran, the other only places abroad
+    "stock_shared",  # both say one stock phrase: the dense view reads it, and it names no happening
     "figures_next_day",  # different figures a day or more apart: the next day's tally (set by the caller)
 )
 
@@ -382,6 +383,7 @@ def pair_features(
         "media_chars": either_media * char_cos,
         "media_dense_gap": either_media * dense_gap,
         **_place_speaker_columns(mentions, i, j),
+        "stock_shared": np.zeros(len(i), np.float32),  # needs the texts: clustering.cluster.pair_table
         "figures_next_day": np.zeros(len(i), np.float32),  # needs times: clustering.cluster.pair_table
     }
     for c, name in enumerate(FEATURES):

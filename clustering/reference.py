@@ -75,6 +75,11 @@ _STOCK_LEMMAS: tuple[tuple[str, ...], ...] = (("اطلاع", "ثانوی"),)
 _STOCK_TEXT = re.compile("|".join(r"(?<!\S)" + re.escape(p) + r"(?!\S)" for p in STOCK_PHRASES))
 
 
+def stock_phrases(text: str) -> frozenset[str]:
+    """The :data:`STOCK_PHRASES` that ``text`` holds."""
+    return frozenset(m.group(0) for m in _STOCK_TEXT.finditer(text))
+
+
 def without_stock_phrases(text: str) -> str:
     """``text`` with the :data:`STOCK_PHRASES` taken out."""
     return _STOCK_TEXT.sub(" ", text)

@@ -369,3 +369,16 @@ def test_place_and_speaker_evidence_of_a_pair(a: str, b: str, feature: str) -> N
     assert columns[feature][0] == 1
     # the evidence of a pair is symmetric
     assert _place_speaker_columns(said[::-1], np.array([0]), np.array([1]))[feature][0] == 1
+
+
+def test_a_shared_stock_phrase_is_marked_and_a_different_one_is_not() -> None:
+    from clustering.cluster import pair_table
+
+    texts = ["لیگ برتر فوتبال تا اطلاع ثانوی تعطیل شد", "مدارس اراک تا اطلاع ثانوی تعطیل است",
+             "تجمع مردم در محکومیت حملات"]
+    views = [ArticleView(str(k), tuple(t.split()), None, "irna", title_lemmas=tuple(t.split()), text=t, title=t)
+             for k, t in enumerate(texts)]
+    vectors = np.tile(np.eye(1, 16, dtype=np.float32), (3, 1))
+    table = pair_table(views, vectors, ClusterParams())
+    marked = {tuple(p) for p in table.pairs[table.features[:, FEATURES.index("stock_shared")] > 0].tolist()}
+    assert marked == {(0, 1)}

@@ -13,13 +13,8 @@ import pytest
 from flows.cases import CaseResult, StoryCase, judge, load_cases, run_case
 from flows.settings import Settings
 
-# A known gap, kept visible: two reports that share only a stock phrase («تا اطلاع ثانوی»)
-# and name no place or speaker that differs (a league suspended, a city's schools closed)
-# sit at the threshold (average 0.46 against 0.45): the phrase is out of the lexical views
-# but still in the dense one. strict: the day this passes, the mark must go.
+# Known gaps, kept visible; strict: the day one passes, its mark must go.
 KNOWN_GAPS = {
-    "variant-same-template": "a shared stock phrase still counts in the dense view",
-    "probe-n8-stock-phrase": "a shared stock phrase still counts in the dense view",
     # Cases a newcomer wrote (variants/probe-*) that dastan still gets wrong, each for a reason
     # of its own kind:
     "probe-n1-condemnations": "a country's condemnation of an attack abroad joins the attack's reports: "
