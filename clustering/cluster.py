@@ -135,11 +135,17 @@ NEXT_DAY_HOURS = 18.0
 
 def _figures_next_day(views: Sequence[ArticleView], said: Sequence[Mentions], pairs: np.ndarray,
                       gap: np.ndarray) -> np.ndarray:
-    """1 where both titles give figures, not the same ones, on different days at least 18 hours apart."""
+    """1 where both titles give figures, not the same ones, on different days at least 18 hours apart.
+
+    A report whose time was not printed (``time_known`` False) is only known to be on its day:
+    the day after may be 1 to 47 hours later, so it needs two days between them (an evening
+    report and the next morning's update must not be vetoed on a guessed time).
+    """
     out = np.zeros(len(pairs), np.float32)
     for k, (a, b) in enumerate(pairs.tolist()):
         na, nb = said[a].numbers, said[b].numbers
-        if not (na and nb and na != nb and gap[k] >= NEXT_DAY_HOURS):
+        least = NEXT_DAY_HOURS if views[a].time_known and views[b].time_known else 48.0
+        if not (na and nb and na != nb and gap[k] >= least):
             continue
         ta, tb = views[a].published_at, views[b].published_at
         if ta is None or tb is None or ta.astimezone(TEHRAN).date() != tb.astimezone(TEHRAN).date():

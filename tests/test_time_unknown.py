@@ -162,3 +162,27 @@ def test_a_report_with_its_time_unknown_gets_no_same_hour_evidence() -> None:
     table = pair_table([timed, later], FakeEncoder().encode(["x", "x"]), ClusterParams())
     assert table.gap_hours.tolist() == [48.0]
     assert probability(timed, later) < day_alone
+
+
+def test_the_next_days_figures_are_not_vetoed_on_a_guessed_time() -> None:
+    from clustering.pairs import FEATURES
+
+    def tally(aid: str, when: datetime, figure: str, known: bool) -> ArticleView:
+        text = f"شمار مصدومان زلزله کوهبنان به {figure} نفر رسید"
+        return ArticleView(aid, tuple(text.split()), when, "irna", title_lemmas=tuple(text.split()), text=text,
+                           title=text, time_known=known)
+
+    evening = datetime(2026, 2, 27, 17, 0, tzinfo=UTC)  # 20:30 in Tehran
+    next_day = datetime(2026, 2, 27, 20, 30, tzinfo=UTC)  # the start of the next Tehran day
+    column = FEATURES.index("figures_next_day")
+    for known, vetoed in ((True, True), (False, False)):
+        # printed with its time (a day later) it is the next day's tally; printed as the day
+        # alone it may be the next morning's update: unknown, so no veto
+        pair = [tally("a", evening, "۲۷", True), tally("b", next_day + timedelta(hours=0 if not known else 20),
+                                                       "۳۵", known)]
+        table = pair_table(pair, FakeEncoder().encode(["x", "x"]), ClusterParams())
+        assert bool(table.features[0, column]) is vetoed
+    # two days apart, the day alone is enough
+    later = tally("b", next_day + timedelta(days=1), "۴۱", False)
+    table = pair_table([tally("a", evening, "۲۷", True), later], FakeEncoder().encode(["x", "x"]), ClusterParams())
+    assert table.features[0, column] == 1
