@@ -316,7 +316,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    if args.cases:
+    if args.cases is not None:
         return _evaluate_cases(args)
     if not (args.items and args.gold):
         raise CommandError("evaluate needs ITEMS and GOLD files, or --cases")
@@ -335,7 +335,16 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     for name, x in (("dastan", s), ("every report alone", alone)):
         print(f"  {name:<20} {x.bcubed_precision:6.3f} {x.bcubed_recall:6.3f} {x.bcubed_f1:6.3f} "
               f"{x.pair_precision:6.3f} {x.pair_recall:6.3f} {x.pair_f1:6.3f}")
-    print(f"  ARI {s.ari:.3f}  AMI {s.ami:.3f}  orphan rate {s.orphan_rate:.3f}")
+    print(f"  ARI {s.ari:.3f}  AMI {s.ami:.3f}  orphan rate {s.orphan_rate:.3f} "
+          "(share of items with a gold partner left alone)")
+    gold_of = read_gold(Path(args.gold))
+    for kind, label in (("merged", "stories that join different events"), ("split", "events split across stories")):
+        groups = result.errors.get(kind, [])
+        print(f"  {label}: {len(groups)}")
+        for group in groups[: args.show]:
+            print("    " + ", ".join(f"{i} ({gold_of[i]})" if kind == "merged" else i for i in group))
+        if len(groups) > args.show:
+            print(f"    ... {len(groups) - args.show} more (--show N lists more, --json lists all)")
     summ = result.summary
     print(f"  summaries: boilerplate rate {summ['boilerplate_rate']}, source coverage {summ['source_coverage']}, "
           f"max redundancy {summ['redundancy_max_cosine_max']}")
@@ -343,9 +352,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _evaluate_cases(args: argparse.Namespace) -> int:
-    from flows.cases import run_cases
+    from flows.cases import CASES_DIR, run_cases
 
-    results = run_cases(_settings(args))
+    folder = Path(args.cases) if args.cases else CASES_DIR
+    if not (folder / "cases.json").is_file():
+        raise CommandError(f"{folder} has no cases.json (the format: tests/cases/stories/cases.json)")
+    results = run_cases(_settings(args), folder)
     if args.json:
         _print_json_lines([r.as_dict() for r in results])
     else:
@@ -542,8 +554,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate", help="cluster a labelled set in a temporary database and score it")
     p.add_argument("items", nargs="?", help="JSON Lines items (id, title, body, source, published)")
     p.add_argument("gold", nargs="?", help="JSON Lines gold labels (id, event); read only by the scorer")
-    p.add_argument("--cases", action="store_true",
-                   help="instead, run the story cases (tests/cases/stories) and say which are right")
+    p.add_argument("--cases", nargs="?", const="", metavar="DIR",
+                   help="instead, run the story cases of DIR/cases.json (default: tests/cases/stories) "
+                        "and say which are right")
+    p.add_argument("--show", type=int, default=10, metavar="N",
+                   help="list N of the wrong merges and splits (default 10)")
     p.add_argument("--config", type=Path, help="settings file")
     p.add_argument("--model", help='embedding model: "default" or a sentence-transformers directory')
     p.add_argument("--json", action="store_true", help="print one JSON object")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +32,28 @@ class Evaluation:
     counts: dict[str, Any]
     summary: dict[str, Any]
     baselines: dict[str, Scores]
+    errors: dict[str, list[list[str]]] = field(default_factory=dict)  # see story_errors
 
     def as_dict(self) -> dict[str, Any]:
         return {"set": self.name, **self.scores.as_dict(), "counts": self.counts, "summary": self.summary,
-                "baselines": {k: v.as_dict() for k, v in self.baselines.items()}}
+                "baselines": {k: v.as_dict() for k, v in self.baselines.items()}, "errors": self.errors}
+
+
+def story_errors(predicted: dict[str, str], gold: dict[str, str]) -> dict[str, list[list[str]]]:
+    """Where the stories and the gold events differ, largest first: item ids, sorted.
+
+    ``merged``: each story that holds items of more than one gold event; ``split``: each gold
+    event whose items are in more than one story. Items missing from either side are left out.
+    """
+    by_story: dict[str, list[str]] = {}
+    by_event: dict[str, list[str]] = {}
+    for item, story in predicted.items():
+        if item in gold:
+            by_story.setdefault(story, []).append(item)
+            by_event.setdefault(gold[item], []).append(item)
+    merged = [sorted(m) for m in by_story.values() if len({gold[i] for i in m}) > 1]
+    split = [sorted(m) for m in by_event.values() if len({predicted[i] for i in m}) > 1]
+    return {"merged": sorted(merged, key=lambda m: (-len(m), m)), "split": sorted(split, key=lambda m: (-len(m), m))}
 
 
 def read_gold(path: Path) -> dict[str, str]:
@@ -89,7 +107,7 @@ def evaluate(items: Path, gold_path: Path, settings: Settings, name: str | None 
         summary = summary_metrics(Database(str(db_path)), settings)
         baselines = baseline_scores(Database(str(db_path)), settings, gold) if with_baselines else {}
     return Evaluation(name or Path(items).name.split(".")[0], score_partition(predicted, gold), counts, summary,
-                      baselines)
+                      baselines, story_errors(predicted, gold))
 
 
 def baseline_scores(db: Database, settings: Settings, gold: dict[str, str]) -> dict[str, Scores]:

@@ -84,8 +84,21 @@ def test_evaluate_cases_reports_each_case_and_fails_when_one_is_wrong(monkeypatc
     from flows import cases
 
     wrong = cases.CaseResult("two-quakes", (("a", "b", "c"),), ("merged wrongly: ['a', 'b', 'c']",))
-    monkeypatch.setattr(cases, "run_cases", lambda settings: [cases.CaseResult("background", ()), wrong])
+    monkeypatch.setattr(cases, "run_cases", lambda settings, folder: [cases.CaseResult("background", ()), wrong])
     assert main(["evaluate", "--cases"]) == 1
     out = capsys.readouterr().out
     assert "right  background" in out and "WRONG  two-quakes" in out and "merged wrongly" in out
     assert "1 of 2 story cases right" in out
+
+
+def test_evaluate_cases_of_a_folder_without_cases_says_so(tmp_path, capsys) -> None:
+    assert main(["evaluate", "--cases", str(tmp_path)]) == 1
+    assert f"{tmp_path} has no cases.json" in capsys.readouterr().err
+
+
+def test_story_errors_list_the_wrong_merges_and_the_splits_largest_first() -> None:
+    from flows.evaluate import story_errors
+
+    gold = {"a": "quake", "b": "quake", "c": "fire", "d": "fire", "e": "rally"}
+    predicted = {"a": "s1", "b": "s2", "c": "s2", "d": "s2", "e": "s3", "x": "s9"}
+    assert story_errors(predicted, gold) == {"merged": [["b", "c", "d"]], "split": [["a", "b"]]}
