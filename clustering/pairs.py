@@ -253,16 +253,19 @@ def rowwise_dot(matrix: sp.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarr
 
 
 def _set_pairs(sets: Sequence[frozenset], i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(shared count, conflict flag) per pair: conflict when both are non-empty and disjoint."""
-    shared = np.zeros(len(i), np.float32)
-    conflict = np.zeros(len(i), np.float32)
-    for p, (a, b) in enumerate(zip(i.tolist(), j.tolist(), strict=True)):
-        sa, sb = sets[a], sets[b]
-        if sa and sb:
-            common = len(sa & sb)
-            shared[p] = common
-            conflict[p] = common == 0
-    return shared, conflict
+    """(shared count, conflict flag) per pair: conflict when both are non-empty and disjoint.
+
+    Counted as sparse products over an article-by-item incidence matrix, not per pair in
+    Python: a 50,000-report window has about half a million pairs.
+    """
+    ids: dict[Any, int] = {}
+    cols = np.fromiter((ids.setdefault(x, len(ids)) for s in sets for x in s), np.int64)
+    sizes = np.fromiter((len(s) for s in sets), np.int64, count=len(sets))
+    has = np.repeat(np.arange(len(sets)), sizes)
+    items = sp.csr_matrix((np.ones(len(cols), np.float32), (has, cols)), shape=(len(sets), max(1, len(ids))))
+    both = (sizes[i] > 0) & (sizes[j] > 0)
+    shared = np.where(both, rowwise_dot(items, i, j), np.float32(0)).astype(np.float32)
+    return shared, (both & (shared == 0)).astype(np.float32)
 
 
 def _rare_shared(docs: Sequence[Sequence[str]], i: np.ndarray, j: np.ndarray) -> np.ndarray:
