@@ -8,7 +8,7 @@ from typing import Any
 
 from flows.settings import Settings
 from storage import Database
-from storage.queries import list_stories, list_threads, story_detail
+from storage.queries import list_stories, list_threads, story_details
 
 log = logging.getLogger(__name__)
 ARTIFACT_ROWS = 50  # stories in the Prefect artifacts; the report has them all
@@ -25,9 +25,9 @@ def md_escape(text: object) -> str:
 def report_data(db: Database) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Every story in detail, and the threads, read in one read-only connection."""
     with db.connect(read_only=not db.is_memory) as con:
-        stories = [story_detail(con, s["story_id"]) for s in list_stories(con)]
+        stories = story_details(con, [s["story_id"] for s in list_stories(con)])
         threads = list_threads(con)
-    return [s for s in stories if s is not None], threads
+    return stories, threads
 
 
 def source_names() -> dict[str, str]:

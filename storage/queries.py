@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -119,6 +120,71 @@ def story_detail(con: Any, story_id: str) -> dict[str, Any] | None:
         "timeline": timeline,
     }
 
+
+
+def story_details(con: Any, story_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """:func:`story_detail` of many stories in five queries, not five per story, in the order
+    given (unknown ids left out): the report reads every story of the database, and one
+    story at a time took 15 ms each, 155 s for 10,000 (issue 15)."""
+    ids = list(story_ids)
+    heads = {r[0]: r for r in con.execute(
+        f"""SELECT s.story_id, s.title, s.keywords, s.thread_id, s.n_articles, s.n_sources, s.first_source,
+                  s.first_published, s.last_published, {_FIRST_KNOWN}, {_LAST_KNOWN}
+           FROM stories s LEFT JOIN story_articles sa USING (story_id) LEFT JOIN articles a USING (article_id)
+           WHERE s.story_id IN (SELECT unnest(?)) GROUP BY ALL""", [ids]).fetchall()}
+    summary: dict[str, list[dict[str, Any]]] = {}
+    for sid, text, source, aid, url, pub, known in con.execute(
+            """SELECT m.story_id, m.text, m.source, coalesce(a.external_id, a.article_id), a.url, a.published_at,
+                      a.published_time_known
+               FROM summaries m JOIN articles a USING (article_id)
+               WHERE m.story_id IN (SELECT unnest(?)) ORDER BY m.story_id, m.rank""", [ids]).fetchall():
+        summary.setdefault(sid, []).append(
+            {"text": text, "source": source, "article_id": aid, "url": url, "published_at": _iso(pub, known)})
+    sources: dict[str, list[dict[str, Any]]] = {}
+    for sid, src, fr, nr, nc, known in con.execute(
+            """SELECT story_id, source, first_report, n_reports, n_copies, first_report_time_known
+               FROM story_sources WHERE story_id IN (SELECT unnest(?))
+               ORDER BY story_id, first_report NULLS LAST""", [ids]).fetchall():
+        sources.setdefault(sid, []).append(
+            {"source": src, "first_report": _iso(fr, known), "n_reports": nr, "n_copies": nc})
+    timeline: dict[str, list[dict[str, Any]]] = {}
+    for sid, pub, src, t, url, aid, ext, attr, dup, known in con.execute(
+            """SELECT story_id, published_at, source, title, url, article_id, external_id, attribution, is_duplicate,
+                      published_time_known
+               FROM story_timeline WHERE story_id IN (SELECT unnest(?))
+               ORDER BY story_id, published_at NULLS LAST, article_id""", [ids]).fetchall():
+        timeline.setdefault(sid, []).append(
+            {"published_at": _iso(pub, known), "source": src, "title": t, "url": url,
+             "article_id": ext or aid, "attribution": attr, "is_duplicate": dup})
+    notes: dict[str, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
+    for sid, source, kind, text in con.execute(
+            """SELECT story_id, source, kind, text FROM source_notes WHERE story_id IN (SELECT unnest(?))
+               ORDER BY story_id, source, kind, rank""", [ids]).fetchall():
+        sentences, terms = notes.setdefault(sid, ({}, {}))
+        (sentences if kind == "sentence" else terms).setdefault(source, []).append(text)
+    out = []
+    for story_id in ids:
+        if story_id not in heads:
+            continue
+        sid, title, kw, thread, n, n_src, first_src, first, last, first_known, last_known = heads[story_id]
+        per_source, per_source_terms = notes.get(sid, ({}, {}))
+        out.append({
+            "story_id": sid,
+            "title": title,
+            "keywords": list(kw or []),
+            "thread_id": thread,
+            "n_articles": n,
+            "n_sources": n_src,
+            "first_source": first_src,
+            "first_published": _iso(first, first_known),
+            "last_published": _iso(last, last_known),
+            "summary": summary.get(sid, []),
+            "sources": sources.get(sid, []),
+            "per_source": per_source,
+            "per_source_terms": per_source_terms,
+            "timeline": timeline.get(sid, []),
+        })
+    return out
 
 
 def list_threads(con: Any) -> list[dict[str, Any]]:

@@ -87,3 +87,18 @@ def test_other_summary_settings_summarize_every_story_again(tmp_path, fake_embed
     result, _ = stages.compute_window(db, model_id, other)
     assert result.resummarized == len(result.stories)
     assert all(sum(1 for r in result.summaries if r.story_id == s.story_id) <= 2 for s in result.stories)
+
+
+def test_story_details_read_in_one_go_equal_one_at_a_time(tmp_path, fake_embedding) -> None:
+    """The report reads every story with story_details (issue 15: one query set per story
+    took 155 s for a 10,000-report database); the CLI reads one with story_detail."""
+    from storage.queries import list_stories, story_detail, story_details
+
+    db = Database(str(tmp_path / "d.duckdb"))
+    stages.run_stages(db, [SAMPLES / "agencies.jsonl", *SAMPLES.glob("[0-9]*.txt")],
+                      load_settings(overrides={"db": db.path, "flow.report": ""}))
+    with db.connect(read_only=True) as con:
+        ids = [s["story_id"] for s in list_stories(con)]
+        assert len(ids) > 10
+        assert story_details(con, ids) == [story_detail(con, sid) for sid in ids]
+        assert story_details(con, ["nope", ids[0]]) == [story_detail(con, ids[0])]
