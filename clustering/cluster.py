@@ -122,6 +122,9 @@ def pair_table(views: Sequence[ArticleView], vectors: np.ndarray, params: Cluste
     gap = _day_gaps(views, pairs, gap)
     gap = _weekday_gaps(views, pairs, gap)
     features[:, FEATURES.index("figures_next_day")] = _figures_next_day(views, said, pairs, gap)
+    shared_day = FEATURES.index("date_shared")
+    flagged = np.flatnonzero(features[:, shared_day])
+    features[flagged, shared_day] *= _not_only_today(views, said, pairs[flagged])
     stock = [stock_phrases(v.text or v.title) for v in views]
     features[:, FEATURES.index("stock_shared")] = [bool(stock[a] & stock[b]) for a, b in pairs.tolist()]
     return PairTable(pairs, features, gap)
@@ -150,6 +153,30 @@ def _figures_next_day(views: Sequence[ArticleView], said: Sequence[Mentions], pa
         ta, tb = views[a].published_at, views[b].published_at
         if ta is None or tb is None or ta.astimezone(TEHRAN).date() != tb.astimezone(TEHRAN).date():
             out[k] = 1.0
+    return out
+
+
+def _not_only_today(views: Sequence[ArticleView], said: Sequence[Mentions], pairs: np.ndarray) -> np.ndarray:
+    """0 where the dates two reports share are only the day both were published on, else 1.
+
+    A date a report gives for its own day is "today" («قیمت طلا امروز ۷ آذر»): every report
+    of that day could give it, so it says no more than their times do. One outlet's daily price
+    posts shared it with a template and became one story (a newcomer's case).
+    """
+    from ingest.dates import gregorian_to_jalali
+
+    def own(view: ArticleView) -> tuple[int, int] | None:
+        if view.published_at is None:
+            return None
+        _, month, day = gregorian_to_jalali(view.published_at.astimezone(TEHRAN).date())
+        return month, day
+
+    days = [own(v) for v in views]
+    out = np.ones(len(pairs), np.float32)
+    for k, (a, b) in enumerate(pairs.tolist()):
+        shared = said[a].dates & said[b].dates
+        if shared and days[a] is not None and shared == {days[a]} == {days[b]}:
+            out[k] = 0.0
     return out
 
 

@@ -382,3 +382,17 @@ def test_a_shared_stock_phrase_is_marked_and_a_different_one_is_not() -> None:
     table = pair_table(views, vectors, ClusterParams())
     marked = {tuple(p) for p in table.pairs[table.features[:, FEATURES.index("stock_shared")] > 0].tolist()}
     assert marked == {(0, 1)}
+
+
+def test_a_date_both_reports_give_for_their_own_day_is_not_a_shared_date() -> None:
+    from clustering.cluster import pair_table
+
+    saturday = datetime(2026, 11, 28, 6, 30, tzinfo=UTC)  # 7 Azar 1405 in Tehran
+    texts = ["قیمت طلا و سکه امروز ۷ آذر", "قیمت دلار و یورو امروز ۷ آذر", "مراسم سالگرد زلزله ۷ آذر برگزار می‌شود"]
+    whens = (saturday, saturday + timedelta(minutes=5), saturday - timedelta(days=3))
+    views = [ArticleView(str(k), tuple(t.split()), w, "yjc", title_lemmas=tuple(t.split()), text=t, title=t)
+             for k, (t, w) in enumerate(zip(texts, whens, strict=True))]
+    table = pair_table(views, np.tile(np.eye(1, 16, dtype=np.float32), (3, 1)), ClusterParams())
+    shared = {tuple(p) for p in table.pairs[table.features[:, FEATURES.index("date_shared")] > 0].tolist()}
+    # "today" for both says no more than their times; named three days ahead, it is a date
+    assert (0, 1) not in shared and {(0, 2), (1, 2)} <= shared
