@@ -69,9 +69,25 @@ class Mentions:
     headline_words: frozenset[str] = frozenset()  # the title's words, folded as speaker keys are
 
 
+_GREGORIAN_MONTHS = ("ژانویه", "فوریه", "مارس", "آوریل", "مه", "می", "ژوئن", "ژوئیه", "جولای", "اوت", "اگوست",
+                     "سپتامبر", "اکتبر", "نوامبر", "دسامبر")
+_BEFORE_A_YEAR = frozenset(_MONTHS + _GREGORIAN_MONTHS + ("سال", "سالهای", "سال‌های"))
+
+
 def numbers(tokens: tuple[str, ...] | list[str]) -> frozenset[str]:
-    """Figures among tokens; one-digit ones (۵ ٫ ۶, «۲ میلیون») are too common to tell events apart."""
-    return frozenset(t.translate(_DIGITS) for t in tokens if t.isdigit() and len(t) > 1)
+    """Figures among tokens; one-digit ones (۵ ٫ ۶, «۲ میلیون») are too common to tell events apart.
+
+    A year after a month or «سال» («۷ آذر ۱۴۰۵», «سال ۲۰۲۶») is a date, not a figure.
+    """
+    out = set()
+    for k, t in enumerate(tokens):
+        if not (t.isdigit() and len(t) > 1):
+            continue
+        value = t.translate(_DIGITS)
+        if len(value) == 4 and k > 0 and tokens[k - 1] in _BEFORE_A_YEAR:
+            continue
+        out.add(value)
+    return frozenset(out)
 
 
 def dates(text: str) -> frozenset[tuple[int, int]]:

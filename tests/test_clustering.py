@@ -396,3 +396,11 @@ def test_a_date_both_reports_give_for_their_own_day_is_not_a_shared_date() -> No
     shared = {tuple(p) for p in table.pairs[table.features[:, FEATURES.index("date_shared")] > 0].tolist()}
     # "today" for both says no more than their times; named three days ahead, it is a date
     assert (0, 1) not in shared and {(0, 2), (1, 2)} <= shared
+
+
+def test_a_year_after_a_month_is_a_date_not_a_figure() -> None:
+    from clustering.mentions import numbers
+
+    assert numbers(tuple("قیمت طلا امروز شنبه ۷ آذر ۱۴۰۵".split())) == frozenset()
+    assert numbers(tuple("۲۵ کشته در سال ۲۰۲۶".split())) == {"25"}
+    assert numbers(tuple("۱۴۰۵ نفر مصدوم شدند".split())) == {"1405"}  # a count stays a figure
