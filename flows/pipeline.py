@@ -16,6 +16,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from clustering.embed import EmbedParams, resolved
 from clustering.embed import encoder_id as encoder_id_of
@@ -226,7 +227,9 @@ def run_pipeline(settings: Settings, inputs: Sequence[str], sources: list[str] |
                 logger.info("nothing new: stories unchanged")
             else:
                 result, window_ids = cluster_and_summarize(settings.db, encoder_id, settings)
-                counts = store_stories(settings.db, result, window_ids, run_id, settings, counts)
+                # quoted: Prefect would otherwise walk every story, summary row and note of the
+                # window looking for futures (1-2 s for a 10,000-article window)
+                counts = store_stories(settings.db, quote(result), quote(window_ids), run_id, settings, counts)
                 counts["stories"] = len(result.stories)
                 logger.info("stories: %d in the window (%d new, %d updated)", len(result.stories),
                             counts.get("stories_new", 0), counts.get("stories_updated", 0))
