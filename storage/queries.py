@@ -59,67 +59,9 @@ def list_stories(con: Any, limit: int | None = None) -> list[dict[str, Any]]:
 
 
 def story_detail(con: Any, story_id: str) -> dict[str, Any] | None:
-    """One story: title, keywords, summary, coverage by source, and its timeline."""
-    head = con.execute(
-        f"""SELECT s.story_id, s.title, s.keywords, s.thread_id, s.n_articles, s.n_sources, s.first_source,
-                  s.first_published, s.last_published, {_FIRST_KNOWN}, {_LAST_KNOWN}
-           FROM stories s LEFT JOIN story_articles sa USING (story_id) LEFT JOIN articles a USING (article_id)
-           WHERE s.story_id = ? GROUP BY ALL""",
-        [story_id],
-    ).fetchone()
-    if head is None:
-        return None
-    sid, title, kw, thread, n, n_src, first_src, first, last, first_known, last_known = head
-    summary = [
-        {"text": text, "source": source, "article_id": aid, "url": url, "published_at": _iso(pub, known)}
-        for text, source, aid, url, pub, known in con.execute(
-            """SELECT m.text, m.source, coalesce(a.external_id, a.article_id), a.url, a.published_at,
-                      a.published_time_known
-               FROM summaries m JOIN articles a USING (article_id)
-               WHERE m.story_id = ? ORDER BY m.rank""",
-            [story_id],
-        ).fetchall()
-    ]
-    sources = [
-        {"source": src, "first_report": _iso(fr, known), "n_reports": nr, "n_copies": nc}
-        for src, fr, nr, nc, known in con.execute(
-            """SELECT source, first_report, n_reports, n_copies, first_report_time_known
-               FROM story_sources WHERE story_id = ?""", [story_id]
-        ).fetchall()
-    ]
-    timeline = [
-        {"published_at": _iso(pub, known), "source": src, "title": t, "url": url,
-         "article_id": ext or aid, "attribution": attr, "is_duplicate": dup}
-        for pub, src, t, url, aid, ext, attr, dup, known in con.execute(
-            """SELECT published_at, source, title, url, article_id, external_id, attribution, is_duplicate,
-                      published_time_known
-               FROM story_timeline WHERE story_id = ?""",
-            [story_id],
-        ).fetchall()
-    ]
-    per_source: dict[str, list[str]] = {}
-    per_source_terms: dict[str, list[str]] = {}
-    for source, kind, text in con.execute(
-        "SELECT source, kind, text FROM source_notes WHERE story_id = ? ORDER BY source, kind, rank", [story_id]
-    ).fetchall():
-        (per_source if kind == "sentence" else per_source_terms).setdefault(source, []).append(text)
-    return {
-        "story_id": sid,
-        "title": title,
-        "keywords": list(kw or []),
-        "thread_id": thread,
-        "n_articles": n,
-        "n_sources": n_src,
-        "first_source": first_src,
-        "first_published": _iso(first, first_known),
-        "last_published": _iso(last, last_known),
-        "summary": summary,
-        "sources": sources,
-        "per_source": per_source,
-        "per_source_terms": per_source_terms,
-        "timeline": timeline,
-    }
-
+    """One story: title, keywords, summary, coverage by source, and its timeline (None if unknown)."""
+    found = story_details(con, [story_id])
+    return found[0] if found else None
 
 
 def story_details(con: Any, story_ids: Sequence[str]) -> list[dict[str, Any]]:
