@@ -25,7 +25,8 @@ class Scores:
     orphan_rate: float  # items with a gold partner left alone in a one-item cluster
 
     def as_dict(self) -> dict[str, float | int]:
-        return {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(self).items()}
+        # + 0.0: a score of -0.0 (AMI of identical chance) prints as 0.0
+        return {k: round(v, 4) + 0.0 if isinstance(v, float) else v for k, v in asdict(self).items()}
 
 
 def _f1(p: float, r: float) -> float:

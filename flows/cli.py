@@ -333,9 +333,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     print(f"{result.name}: {s.n_items} items, {s.n_gold} gold events, {s.n_clusters} stories")
     print(f"  {'':<20} {'B3-P':>6} {'B3-R':>6} {'B3-F1':>6} {'pair-P':>6} {'pair-R':>6} {'pairF1':>6}")
     for name, x in (("dastan", s), ("every report alone", alone)):
-        print(f"  {name:<20} {x.bcubed_precision:6.3f} {x.bcubed_recall:6.3f} {x.bcubed_f1:6.3f} "
-              f"{x.pair_precision:6.3f} {x.pair_recall:6.3f} {x.pair_f1:6.3f}")
-    print(f"  ARI {s.ari:.3f}  AMI {s.ami:.3f}  orphan rate {s.orphan_rate:.3f} "
+        # pair precision needs a predicted pair and pair recall a gold one: "-" where there is none
+        no_pred, no_gold = x.n_clusters == x.n_items, x.n_gold == x.n_items
+        pair = [f"{'-' if none else format(v, '.3f'):>6}" for v, none in
+                ((x.pair_precision, no_pred), (x.pair_recall, no_gold), (x.pair_f1, no_pred or no_gold))]
+        print(f"  {name:<20} {x.bcubed_precision:6.3f} {x.bcubed_recall:6.3f} {x.bcubed_f1:6.3f} {' '.join(pair)}")
+    print(f"  ARI {s.ari + 0.0:.3f}  AMI {s.ami + 0.0:.3f}  orphan rate {s.orphan_rate:.3f} "
           "(share of items with a gold partner left alone)")
     gold_of = read_gold(Path(args.gold))
     for kind, label in (("merged", "stories that join different events"), ("split", "events split across stories")):
@@ -346,8 +349,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         if len(groups) > args.show:
             print(f"    ... {len(groups) - args.show} more (--show N lists more, --json lists all)")
     summ = result.summary
-    print(f"  summaries: boilerplate rate {summ['boilerplate_rate']}, source coverage {summ['source_coverage']}, "
-          f"max redundancy {summ['redundancy_max_cosine_max']}")
+    coverage = summ["source_coverage"]
+    coverage = "n/a (no story has two sources)" if coverage is None else coverage
+    print(f"  summaries: boilerplate rate {summ['boilerplate_rate']}, source coverage {coverage} "
+          f"(multi-source stories whose summary quotes two sources), "
+          f"max redundancy {summ['redundancy_max_cosine_max']} (highest cosine of two summary sentences)")
     return 0
 
 

@@ -102,3 +102,23 @@ def test_story_errors_list_the_wrong_merges_and_the_splits_largest_first() -> No
     gold = {"a": "quake", "b": "quake", "c": "fire", "d": "fire", "e": "rally"}
     predicted = {"a": "s1", "b": "s2", "c": "s2", "d": "s2", "e": "s3", "x": "s9"}
     assert story_errors(predicted, gold) == {"merged": [["b", "c", "d"]], "split": [["a", "b"]]}
+
+
+def test_evaluate_prints_no_pair_score_where_there_is_no_pair(monkeypatch, tmp_path, capsys) -> None:
+    from clustering.metrics import score_partition
+    from flows import evaluate as ev
+
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"id": "a", "event": "e1"}\n{"id": "b", "event": "e1"}\n{"id": "c", "event": "e2"}\n',
+                    encoding="utf-8")
+    alone = {"a": "s1", "b": "s2", "c": "s3"}
+    result = ev.Evaluation("t", score_partition(alone, ev.read_gold(gold)), {}, {
+        "boilerplate_rate": 0.0, "source_coverage": None, "redundancy_max_cosine_max": None}, {},
+        ev.story_errors(alone, ev.read_gold(gold)))
+    monkeypatch.setattr(ev, "evaluate", lambda *a, **k: result)
+    assert main(["evaluate", str(gold), str(gold)]) == 0
+    out = capsys.readouterr().out
+    dastan_row = next(line for line in out.splitlines() if line.strip().startswith("dastan"))
+    assert dastan_row.split()[-3:] == ["-", "0.000", "-"]  # no predicted pair: no precision, no F1
+    assert "source coverage n/a (no story has two sources)" in out
+    assert "events split across stories: 1" in out and "a, b" in out
