@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 
 from clustering.cluster import ArticleView, ClusterParams, cluster_articles
 from clustering.ids import assign_story_ids
+
+
+def order_time(published_at: datetime | None, time_known: bool = True) -> datetime | None:
+    """When a report counts as published for ordering: its time, or for a report that printed
+    only its day (``published_at`` is that day's start in Tehran) the day's last second.
+
+    "Some time that day" never comes before a report of that day whose time is known, so a
+    day alone is never taken as the first report (a value not read is not guessed).
+    """
+    if published_at is None or time_known:
+        return published_at
+    return published_at + timedelta(days=1, seconds=-1)
 
 
 @dataclass(frozen=True)
@@ -20,6 +32,7 @@ class Member:
     source: str | None
     published_at: datetime | None
     duplicate_of: str | None = None  # a wire copy does not add a source
+    time_known: bool = True  # False when only the day was printed (see order_time)
 
 
 @dataclass(frozen=True)
@@ -44,7 +57,8 @@ class Story:
 
 
 def _time_key(m: Member) -> tuple[bool, float, str]:
-    return (m.published_at is None, m.published_at.timestamp() if m.published_at else 0.0, m.article_id)
+    at = order_time(m.published_at, m.time_known)
+    return (at is None, at.timestamp() if at else 0.0, m.article_id)
 
 
 def make_story(story_id: str, members: Sequence[Member]) -> Story:
@@ -61,7 +75,7 @@ def make_story(story_id: str, members: Sequence[Member]) -> Story:
         article_ids=tuple(m.article_id for m in ordered),
         sources=tuple(sources),
         first_source=first.source,
-        first_published=min(dated) if dated else None,
+        first_published=min(dated) if dated else None,  # a day alone counts from the day's start
         last_published=max(dated) if dated else None,
     )
 

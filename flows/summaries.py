@@ -51,7 +51,7 @@ def candidates_of(articles: Sequence[StoredArticle], vectors: Mapping[str, np.nd
             shown = alone.get(s.position, s.text)
             out.append(Candidate(a.article_id, s.position, s.text, a.source, a.published_at, a.url, vectors[h],
                                  s.lemmas, display="" if shown == s.text else (shown or ""),
-                                 alone=shown is not None))
+                                 alone=shown is not None, time_known=a.published_time_known))
     return out
 
 

@@ -85,7 +85,8 @@ def compute_stories(
     """Cluster the window's articles (earliest first); return stories and article vectors."""
     lead = params.lead_sentences
     av = {a.article_id: article_vector(a, vectors, lead) for a in articles}
-    members = [Member(a.article_id, a.source, a.published_at, a.duplicate_of) for a in articles]
+    members = [Member(a.article_id, a.source, a.published_at, a.duplicate_of, a.published_time_known)
+               for a in articles]
     views = [article_view(a, lead) for a in articles]
     matrix = np.stack([av[a.article_id] for a in articles]) if articles else np.zeros((0, 1), np.float32)
     stories = build_stories(members, views, matrix, params, previous, taken)

@@ -69,12 +69,17 @@ def support(candidates: Sequence[Candidate], vectors: np.ndarray, threshold: flo
 
 def first_reporter_best(candidates: Sequence[Candidate], relevance: np.ndarray,
                         eligible: np.ndarray) -> int | None:
-    """The most relevant sentence that stands alone of the earliest report's source."""
-    dated = [c.published_at for c in candidates if c.published_at is not None]
+    """The most relevant sentence that stands alone of the earliest report's source.
+
+    A report that printed only its day is not earlier than a report of that day with a time
+    (clustering.stories.order_time).
+    """
+    from clustering.stories import order_time
+
+    dated = [(at, c.source) for c in candidates if (at := order_time(c.published_at, c.time_known)) is not None]
     if not dated:
         return None
-    first = min(dated)
-    source = next(c.source for c in candidates if c.published_at == first)
+    source = min(dated, key=lambda d: d[0])[1]
     own = [i for i, c in enumerate(candidates) if c.source == source and eligible[i]]
     return max(own, key=lambda i: relevance[i]) if own else None
 

@@ -30,6 +30,7 @@ class Candidate:
     # named for its «وی ...» or its bare quote, and then it is never quoted (summarize.speakers).
     display: str = ""
     alone: bool = True
+    time_known: bool = True  # False when only the day was printed (clustering.stories.order_time)
 
     @property
     def shown(self) -> str:

@@ -186,3 +186,22 @@ def test_the_next_days_figures_are_not_vetoed_on_a_guessed_time() -> None:
     later = tally("b", next_day + timedelta(days=1), "۴۱", False)
     table = pair_table([tally("a", evening, "۲۷", True), later], FakeEncoder().encode(["x", "x"]), ClusterParams())
     assert table.features[0, column] == 1
+
+
+def test_a_day_alone_is_never_taken_as_the_first_report_of_its_day() -> None:
+    from clustering.stories import Member, make_story
+    from summarize.representative import first_reporter_best
+    from summarize.select import Candidate
+
+    day_start = datetime(2026, 2, 27, 20, 30, tzinfo=UTC)  # 9 Esfand 00:00 in Tehran
+    timed = day_start + timedelta(hours=10)
+    story = make_story("s1", [Member("a", "borna", day_start, time_known=False), Member("b", "isna", timed)])
+    # the timed report leads; the day alone still comes before the next day's reports
+    assert story.first_source == "isna" and story.article_ids == ("b", "a")
+    later = make_story("s2", [Member("a", "borna", day_start, time_known=False),
+                              Member("c", "irna", day_start + timedelta(days=1, hours=1))])
+    assert later.first_source == "borna"
+    vec = np.ones(4, np.float32)
+    candidates = [Candidate("a", 1, "x", "borna", day_start, None, vec, time_known=False),
+                  Candidate("b", 1, "y", "isna", timed, None, vec)]
+    assert first_reporter_best(candidates, np.array([1.0, 0.5]), np.array([True, True])) == 1
