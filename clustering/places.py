@@ -204,6 +204,25 @@ def _vetoed(table: dict[str, tuple[tuple[str, ...], ...]], key: str, words: list
     return False
 
 
+# Nouns of people before a town's adjective: «مادران گرگانی», «دانشجویان مشهدی», «مردم قمی»
+# are of that town. Alone, the adjective is more often a surname («شیرازی», «گرگانی»), so it
+# counts only here (words as the matcher splits them: «دانش‌آموزان» ends in «آموزان»).
+_PEOPLE = frozenset(fold(w) for w in (
+    "مردم", "اهالی", "مادران", "پدران", "زنان", "مردان", "بانوان", "جوانان", "کودکان", "دانشجویان", "آموزان",
+    "کشاورزان", "کارگران", "هنرمندان", "ورزشکاران", "طلاب", "عشایر", "همشهریان", "خانواده‌های", "خانواده‌ها",
+))
+
+
+def _town_adjective(word: str, before: str, g: Gazetteer) -> str | None:
+    """The Iranian place whose adjective ``word`` is, after a noun of people, else None."""
+    if before not in _PEOPLE or len(word) < 3 or not word.endswith("ی"):
+        return None
+    stem = word[:-2] if word.endswith("یی") else word[:-1]
+    places_of = [r.place for r in g.readings.get(stem, ())
+                 if r.place.startswith("IR-") and not r.cued and not r.splits]
+    return places_of[0] if len(places_of) == 1 else None
+
+
 def places(text: str, gaz: Gazetteer | None = None) -> frozenset[str]:
     """The ids of the places a text names (longest name first, whole words only)."""
     g = gaz or gazetteer()
@@ -215,6 +234,8 @@ def places(text: str, gaz: Gazetteer | None = None) -> frozenset[str]:
     while i < n:
         most = g.starts.get(words[i], 0)
         if not most or (spans[i][0] and folded[spans[i][0] - 1] == "\u200c"):
+            if not most and i > 0 and (town := _town_adjective(words[i], words[i - 1], g)):
+                found.add(town)
             i += 1
             continue
         # how many words from i are joined by nothing but spaces and ZWNJ
