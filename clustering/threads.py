@@ -147,12 +147,21 @@ def centroid_link(dense: np.ndarray, lexical: sp.csr_matrix, pairs: np.ndarray, 
     lexical = sp.csr_matrix(lexical, dtype=np.float64)
     members: list[list[int]] = [[i] for i in range(n)]
     d_sum = dense.copy()  # row a: the dense sum of group a (its members' rows while a is alive)
-    l_sum = [lexical[i] for i in range(n)]
+    # The lemma sum of each group that has merged; a story alone is its own row of ``lexical``
+    # (sliced when it first merges: one slice per story cost ~0.3 s of 2,269, issue 15).
+    l_sum: dict[int, sp.csr_matrix] = {}
+
+    def l_row(a: int) -> sp.csr_matrix:
+        found = l_sum.get(a)
+        return lexical[a] if found is None else found
 
     def sq(a: int) -> float:
         return (1 - weight) * float(d_sum[a] @ d_sum[a]) + weight * float(l_sum[a].multiply(l_sum[a]).sum())
 
-    norm2 = [sq(a) for a in range(n)]
+    # Each story's squared norm; the lemma part as one product over all rows, which sums each
+    # row's squares in the same order as the row's own .sum() (scipy: csr_matvec by ones).
+    lex2 = (lexical.multiply(lexical) @ np.ones((lexical.shape[1], 1))).ravel().tolist()
+    norm2 = [(1 - weight) * float(d_sum[a] @ d_sum[a]) + weight * lex2[a] for a in range(n)]
     nbrs: list[set[int]] = [set() for _ in range(n)]
     for i, j in pairs.tolist():
         nbrs[i].add(j)
@@ -181,7 +190,8 @@ def centroid_link(dense: np.ndarray, lexical: sp.csr_matrix, pairs: np.ndarray, 
         members[a] += members[b]
         members[b] = []
         d_sum[a] += d_sum[b]
-        l_sum[a] = l_sum[a] + l_sum[b]
+        l_sum[a] = l_row(a) + l_row(b)
+        l_sum.pop(b, None)
         norm2[a] = sq(a)
         for c in nbrs[b]:
             nbrs[c].discard(b)

@@ -40,11 +40,21 @@ class Registry:
     def __post_init__(self) -> None:
         for src in self.sources:
             self._by_key.setdefault(src.key, src)
-            for name in (src.key, src.name, *src.aliases):
-                self._alias.setdefault(_alias_key(name), src.key)
             for host in src.domains:
                 # «bbc.com/persian»: a site that is one section of a larger host
                 self._host[host.lower().removeprefix("www.").rstrip("/")] = src.key
+
+    def _aliases(self) -> dict[str, str]:
+        # Built on the first lookup by name, not when the registry is read: the keys are
+        # normalized through hazm, whose loading cost `dastan report` (which only needs the
+        # outlets' names) 3-5 s (issue 15).
+        if not self._alias and self.sources:
+            built: dict[str, str] = {}
+            for src in self.sources:
+                for name in (src.key, src.name, *src.aliases):
+                    built.setdefault(_alias_key(name), src.key)
+            self._alias.update(built)  # whole, in one step: another thread never sees a part
+        return self._alias
 
     def get(self, key: str) -> Source | None:
         """The source with this key, or None."""
@@ -54,11 +64,11 @@ class Registry:
         """The registry key for a source name or alias; unknown names are kept, lowercased."""
         if name is None or not name.strip():
             return None
-        return self._alias.get(_alias_key(name), name.strip().lower())
+        return self._aliases().get(_alias_key(name), name.strip().lower())
 
     def known(self, name: str) -> str | None:
         """The registry key for a name or alias, or None when the registry does not know it."""
-        return self._alias.get(_alias_key(name))
+        return self._aliases().get(_alias_key(name))
 
     def by_url(self, url: str | None) -> str | None:
         """The source whose domain serves ``url``, if any."""
