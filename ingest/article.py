@@ -48,6 +48,9 @@ class Draft:
     # A page read from its site: when its text credits no agency, the site is the agency
     # (by og:site_name, else by the domain of its URL; issue 13).
     credits_site: bool = False
+    # ``external_id`` is a file's name («index», «news»), which two folders can share: the
+    # report is then known by its URL, else by that name and its text, not by the name alone.
+    id_is_file_name: bool = False
 
 
 def _words(text: str) -> set[str]:
@@ -147,7 +150,8 @@ def build_article(draft: Draft, registry: Registry) -> Article | Reject:
         source = source or site
         attribution = attribution or site or source
     return Article(
-        article_id=make_article_id(source, draft.external_id, draft.url, key_text),
+        article_id=(make_article_id(source, None, draft.url, f"{draft.external_id}\n{key_text}")
+                    if draft.id_is_file_name else make_article_id(source, draft.external_id, draft.url, key_text)),
         title=title,
         body="\n".join(body_lines),
         sentences=tuple(final),

@@ -13,6 +13,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -154,11 +155,11 @@ def read_path(path: Path, params: IngestParams) -> Iterator[Draft | Reject]:
         from ingest.pages import parse_page_text
 
         # A saved page has no id of its own; its file name is the name a person gave it.
-        yield parse_page_text(text, ref, external_id=path.stem)
+        yield replace(parse_page_text(text, ref, external_id=path.stem), id_is_file_name=True)
     elif kind == "html":
         from ingest.html import parse_html
 
-        yield parse_html(text, ref, external_id=path.stem)
+        yield replace(parse_html(text, ref, external_id=path.stem), id_is_file_name=True)
     else:
         yield from _read_json_document(text, ref, params)
 

@@ -63,6 +63,23 @@ def test_same_inputs_twice_add_nothing(tmp_path) -> None:
     assert changed.ingested == 0 and changed.existing == 50
 
 
+def test_two_saved_pages_of_one_file_name_in_two_folders_are_two_reports(tmp_path) -> None:
+    # a file's name is how a person named it: «news.txt» in two folders (found by a newcomer,
+    # who lost the second page without a word)
+    pages = {"a": "تورم آذرماه به ۳۲ درصد رسید\nبه گزارش فارس، مرکز آمار نرخ تورم آذرماه را ۳۲ درصد اعلام کرد.",
+             "b": "بهمن در جاده چالوس دو خودرو را زیر برف برد\nبه گزارش ایلنا، ریزش بهمن دو خودرو را زیر برف برد."}
+    for folder, text in pages.items():
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "news.txt").write_text(text, encoding="utf-8")
+        (tmp_path / folder / "index.html").write_text(
+            f"<html><head><title>{text.splitlines()[0]}</title></head><body><article><h1>{text.splitlines()[0]}"
+            f"</h1><p>{text.splitlines()[1]}</p></article></body></html>", encoding="utf-8")
+    db = Database(str(tmp_path / "d.duckdb"))
+    counts = ingest(db, [tmp_path / "a", tmp_path / "b"])
+    assert counts.ingested == 4 and counts.existing == 0  # the html twins of the txt pages are copies, kept
+    assert ingest(db, [tmp_path / "a" / "news.txt"]).ingested == 0  # the same page again is the same report
+
+
 def test_articles_command_lists_fields_and_sentence_roles(tmp_path, capsys) -> None:
     db = tmp_path / "d.duckdb"
     ingest(Database(str(db)), SEED_FILES)
