@@ -28,7 +28,7 @@ from flows.settings import Settings, settings_dict
 from flows.summaries import summarize_stories
 from flows.window import compute_stories, compute_threads, embedded_sentences
 from ingest import Article, Reject
-from ingest.models import content_hash
+from ingest.models import RejectReason, content_hash
 from storage import Database
 from storage.articles import add_rejects, load_articles, upsert_articles, window_article_ids
 from storage.dedupe import pending_copy_ids
@@ -124,12 +124,16 @@ def ingest_items(db: Database, items: Iterable[Article | Reject | FileDone], set
         articles = [a for a in chunk if isinstance(a, Article)]
         rejects = [r for r in chunk if isinstance(r, Reject)]
         done = [(f.fingerprint, f.path, f.size) for f in chunk if isinstance(f, FileDone)]
+        read = len(articles) + len(rejects)
         with db.transaction() as con:
             articles = mark_near_duplicates(con, articles, settings.ingest.near_duplicate_threshold)
             up = upsert_articles(con, articles, run_id)
+            rejects += [Reject(a.input_ref, RejectReason.ID_TAKEN,
+                               f"id {a.external_id or a.article_id} is stored already with other text; "
+                               "the stored report is kept") for a in up.changed]
             add_rejects(con, rejects, run_id)
             record_files(con, done, run_id)
-        counts.add(IngestCounts(len(articles) + len(rejects), up.inserted, up.existing, up.duplicates,
+        counts.add(IngestCounts(read, up.inserted, up.existing, up.duplicates,
                                 up.near_duplicates, Counter(r.reason.value for r in rejects)))
         if progress:
             progress.update(len(chunk))

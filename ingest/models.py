@@ -29,6 +29,7 @@ class RejectReason(StrEnum):
     NO_TEXT = "no_text"
     UNSUPPORTED = "unsupported"
     FETCH_FAILED = "fetch_failed"
+    ID_TAKEN = "id_taken"  # a report's own id is stored already, with other text: the stored one is kept
 
 
 @dataclass(frozen=True)

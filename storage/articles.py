@@ -23,6 +23,9 @@ class UpsertCounts:
     existing: int = 0
     duplicates: int = 0
     near_duplicates: int = 0
+    # known ids that came with other text (a correction, or two reports given one id): not
+    # stored, so the caller records each as a reject with its reason
+    changed: tuple[Article, ...] = ()
 
 
 def upsert_articles(con: Any, articles: Sequence[Article], run_id: str | None) -> UpsertCounts:
@@ -36,17 +39,21 @@ def upsert_articles(con: Any, articles: Sequence[Article], run_id: str | None) -
         return UpsertCounts()
     ids = [a.article_id for a in articles]
     hashes = [a.content_hash for a in articles]
-    known_ids = {r[0] for r in con.execute(
-        "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?))", [ids]).fetchall()}
+    known_ids: dict[str, str] = dict(con.execute(
+        "SELECT article_id, content_hash FROM articles WHERE article_id IN (SELECT unnest(?))", [ids]).fetchall())
     known_hashes: dict[str, str] = dict(con.execute(
         """SELECT content_hash, arg_min(article_id, ingested_at)
            FROM articles WHERE content_hash IN (SELECT unnest(?)) GROUP BY content_hash""",
         [hashes]).fetchall())
     fresh: list[Article] = []
     existing = duplicates = near = 0
+    changed: list[Article] = []
     for a in articles:
         if a.article_id in known_ids:
-            existing += 1
+            if known_ids[a.article_id] == a.content_hash:
+                existing += 1
+            else:
+                changed.append(a)
             continue
         original = known_hashes.get(a.content_hash)
         if original is not None:
@@ -57,7 +64,7 @@ def upsert_articles(con: Any, articles: Sequence[Article], run_id: str | None) -
         elif a.duplicate_of:
             near += 1
         fresh.append(a)
-        known_ids.add(a.article_id)
+        known_ids[a.article_id] = a.content_hash
         known_hashes.setdefault(a.content_hash, a.article_id)
     if fresh:
         now = datetime.now(UTC)
@@ -91,7 +98,7 @@ def upsert_articles(con: Any, articles: Sequence[Article], run_id: str | None) -
             "copy_of": pa.array([s.copy_of for _, s in rows], pa.int32()),
             "content_hash": [sentence_hash(s) for _, s in rows],
         }))
-    return UpsertCounts(len(fresh), existing, duplicates, near)
+    return UpsertCounts(len(fresh), existing, duplicates, near, tuple(changed))
 
 
 def sentence_hash(s: Sentence) -> str:

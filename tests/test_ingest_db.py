@@ -80,6 +80,24 @@ def test_two_saved_pages_of_one_file_name_in_two_folders_are_two_reports(tmp_pat
     assert ingest(db, [tmp_path / "a" / "news.txt"]).ingested == 0  # the same page again is the same report
 
 
+def test_a_stored_id_that_comes_again_with_other_text_is_a_reject_not_a_silence(tmp_path) -> None:
+    first = {"id": "1", "source": "irna", "title": "زلزله ۵ ریشتری کرمان را لرزاند",
+             "body": "زلزله‌ای به بزرگی ۵ ریشتر صبح امروز راور در استان کرمان را لرزاند."}
+    corrected = {**first, "title": "زلزله ۵٫۲ ریشتری کرمان را لرزاند"}
+    db = Database(str(tmp_path / "d.duckdb"))
+    for n, record in enumerate((first, first, corrected)):
+        # other bytes each time, so that no file is skipped as already read
+        (tmp_path / f"{n}.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n" * n, encoding="utf-8")
+    assert ingest(db, [tmp_path / "0.jsonl"]).ingested == 1
+    again = ingest(db, [tmp_path / "1.jsonl"])
+    assert again.existing == 1 and not again.rejected  # the same report again: nothing to say
+    changed = ingest(db, [tmp_path / "2.jsonl"])
+    assert changed.ingested == 0 and changed.read == 1 and changed.rejected == {"id_taken": 1}
+    with db.connect(read_only=True) as con:
+        (detail,) = con.execute("SELECT detail FROM rejects WHERE reason = 'id_taken'").fetchone()
+    assert "id 1 is stored already with other text" in detail
+
+
 def test_articles_command_lists_fields_and_sentence_roles(tmp_path, capsys) -> None:
     db = tmp_path / "d.duckdb"
     ingest(Database(str(db)), SEED_FILES)
