@@ -182,3 +182,20 @@ def test_the_harness_scores_an_article_by_its_storys_thread_and_a_loner_as_its_o
     assert _score(threads, storylines)["bcubed_f1"] == 1.0
     assert _score(alone, storylines)["bcubed_f1"] < 1.0
     assert len(set(baseline_threads(data, stories, 1.01).values())) == len(views)  # nothing clears 1.01
+
+
+def test_a_small_window_links_only_stories_that_share_a_place_or_rare_words() -> None:
+    from clustering.threads import ThreadParams, thread_labels
+
+    def story(sid: str, title: str) -> StoryView:
+        return StoryView(sid, tuple(title.split()), datetime(2026, 11, 28, tzinfo=UTC), (title,))
+
+    views = [story("bus", "واژگونی اتوبوس در محور اصفهان شیراز هشت مصدوم داشت"),
+             story("fuel", "سخنگوی دولت افزایش قیمت بنزین را تکذیب کرد"),
+             story("quake", "زلزله راور کرمان یک مصدوم داشت"),
+             story("quake2", "پس‌لرزه دوم راور کرمان را لرزاند")]
+    # the same dense point for all: only what they say can keep them apart
+    vectors = np.tile(np.eye(1, 8, dtype=np.float32), (4, 1))
+    labels = thread_labels(views, vectors, ThreadParams())
+    assert labels[2] == labels[3]  # one quake's aftershock: the same place
+    assert len({labels[0], labels[1], labels[2]}) == 3  # a word like «مصدوم» alone is no situation
