@@ -60,14 +60,25 @@ def _summary_line(counts: dict[str, Any]) -> str:
     return line
 
 
+def tehran_time(iso: str | None, missing: str) -> str:
+    """A stored ISO UTC time as Tehran local time («2026-11-28 14:20»), as the report shows it;
+    a day printed without its time stays a day, and ``missing`` stands for no time at all."""
+    from summarize.report_html import TEHRAN, is_day_only, parse_time
+
+    if not iso:
+        return missing
+    when = None if is_day_only(iso) else parse_time(iso)
+    return when.astimezone(TEHRAN).strftime("%Y-%m-%d %H:%M") if when else iso[:16]
+
+
 def print_stories(stories: Sequence[dict[str, Any]]) -> None:
     """A plain table of stories for a terminal."""
     if not stories:
         print("no stories yet")
         return
-    print(f"{'story':<12} {'reports':>7} {'sources':>7}  first report          title")
+    print(f"{'story':<12} {'reports':>7} {'sources':>7}  first (Tehran)        title")
     for s in stories:
-        first = (s.get("first_published") or "unknown")[:16].replace("T", " ")
+        first = tehran_time(s.get("first_published"), "unknown")
         print(f"{s['story_id']:<12} {s['n_articles']:>7} {s['n_sources']:>7}  {first:<20}  {s['title']}")
         if s["sources"]:
             print(f"{'':<12} {'':>7} {'':>7}  {'':<20}  sources: {', '.join(s['sources'])}")
@@ -248,7 +259,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
     if not articles:
         print("no articles yet")
     for a in articles:
-        when = (a["published_at"] or "no date")[:16].replace("T", " ")
+        when = tehran_time(a["published_at"], "no date")
         dup = f" (copy of {a['duplicate_of']})" if a["duplicate_of"] else ""
         print(f"{a['id'] or a['article_id']:<24} {when:<16} {a['source'] or '-':<12} "
               f"{a['attribution'] or '-':<10} {a['n_sentences']:>3}  {a['title']}{dup}")

@@ -115,7 +115,8 @@ def test_a_day_alone_is_shown_as_the_day_never_as_a_time(day_only_db: Path, caps
     assert main(["stories", "--db", str(day_only_db)]) == 0
     table = capsys.readouterr().out
     assert f"{DAY} " in table and "20:30" not in table and "00:00" not in table
-    assert "2026-02-28 07:00" in table  # the item that printed its time keeps it
+    assert "2026-02-28 10:30" in table  # the item that printed its time keeps it, in Tehran time
+    assert "first (Tehran)" in table
 
     assert main(["stories", "--json", "--db", str(day_only_db)]) == 0
     stories = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
