@@ -126,7 +126,9 @@ def pair_table(views: Sequence[ArticleView], vectors: np.ndarray, params: Cluste
     flagged = np.flatnonzero(features[:, shared_day])
     features[flagged, shared_day] *= _not_only_today(views, said, pairs[flagged])
     stock = [stock_phrases(v.text or v.title) for v in views]
-    features[:, FEATURES.index("stock_shared")] = [bool(stock[a] & stock[b]) for a, b in pairs.tolist()]
+    said_any = np.array([bool(s) for s in stock], dtype=bool)
+    both = np.flatnonzero(said_any[pairs[:, 0]] & said_any[pairs[:, 1]]) if len(pairs) else np.empty(0, np.int64)
+    features[both, FEATURES.index("stock_shared")] = [bool(stock[a] & stock[b]) for a, b in pairs[both].tolist()]
     return PairTable(pairs, features, gap)
 
 
@@ -145,7 +147,13 @@ def _figures_next_day(views: Sequence[ArticleView], said: Sequence[Mentions], pa
     report and the next morning's update must not be vetoed on a guessed time).
     """
     out = np.zeros(len(pairs), np.float32)
-    for k, (a, b) in enumerate(pairs.tolist()):
+    if not len(pairs):
+        return out
+    # only pairs where both titles give figures and at least 18 hours lie between are read
+    figures = np.array([bool(m.numbers) for m in said], dtype=bool)
+    apart = np.nan_to_num(gap, nan=-1.0) >= NEXT_DAY_HOURS
+    for k in np.flatnonzero(figures[pairs[:, 0]] & figures[pairs[:, 1]] & apart).tolist():
+        a, b = int(pairs[k, 0]), int(pairs[k, 1])
         na, nb = said[a].numbers, said[b].numbers
         least = NEXT_DAY_HOURS if views[a].time_known and views[b].time_known else 48.0
         if not (na and nb and na != nb and gap[k] >= least):

@@ -61,14 +61,10 @@ def _summary_line(counts: dict[str, Any]) -> str:
 
 
 def tehran_time(iso: str | None, missing: str) -> str:
-    """A stored ISO UTC time as Tehran local time («2026-11-28 14:20»), as the report shows it;
-    a day printed without its time stays a day, and ``missing`` stands for no time at all."""
-    from summarize.report_html import TEHRAN, is_day_only, parse_time
+    """A stored time as the report shows it (summarize.report_html.tehran_time), ``missing`` for none."""
+    from summarize.report_html import tehran_time as shown
 
-    if not iso:
-        return missing
-    when = None if is_day_only(iso) else parse_time(iso)
-    return when.astimezone(TEHRAN).strftime("%Y-%m-%d %H:%M") if when else iso[:16]
+    return shown(iso) or missing
 
 
 def print_stories(stories: Sequence[dict[str, Any]]) -> None:
@@ -351,12 +347,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(f"  {name:<20} {x.bcubed_precision:6.3f} {x.bcubed_recall:6.3f} {x.bcubed_f1:6.3f} {' '.join(pair)}")
     print(f"  ARI {s.ari + 0.0:.3f}  AMI {s.ami + 0.0:.3f}  orphan rate {s.orphan_rate:.3f} "
           "(share of items with a gold partner left alone)")
-    gold_of = read_gold(Path(args.gold))
     for kind, label in (("merged", "stories that join different events"), ("split", "events split across stories")):
         groups = result.errors.get(kind, [])
         print(f"  {label}: {len(groups)}")
         for group in groups[: args.show]:
-            print("    " + ", ".join(f"{i} ({gold_of[i]})" if kind == "merged" else i for i in group))
+            print("    " + ", ".join(f"{i} ({gold[i]})" if kind == "merged" else i for i in group))
         if len(groups) > args.show:
             print(f"    ... {len(groups) - args.show} more (--show N lists more, --json lists all)")
     summ = result.summary

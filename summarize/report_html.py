@@ -65,15 +65,22 @@ def parse_time(iso: str | None) -> datetime | None:
     return when.replace(tzinfo=TEHRAN) if when.tzinfo is None else when
 
 
-def local_time(iso: str | None) -> str:
-    """An ISO UTC time as Tehran local time («2026-02-28 10:00»), for people in Iran reading
-    the report; a day printed without its time stays a day («2026-02-28»), never «00:00»."""
+def tehran_time(iso: str | None) -> str | None:
+    """An ISO UTC time as Tehran local time («2026-02-28 10:00»), for people in Iran; a day
+    printed without its time stays a day («2026-02-28»), never «00:00». Plain text, not HTML;
+    None for no time, the text itself when it cannot be read."""
     if not iso:
-        return "تاریخ نامعلوم"
+        return None
     when = parse_time(iso)
     if when is None:
-        return e(iso)
+        return iso
     return when.astimezone(TEHRAN).strftime("%Y-%m-%d" if is_day_only(iso) else "%Y-%m-%d %H:%M")
+
+
+def local_time(iso: str | None) -> str:
+    """:func:`tehran_time` as the report shows it, plain text (its callers escape it):
+    «تاریخ نامعلوم» for no time."""
+    return tehran_time(iso) or "تاریخ نامعلوم"
 
 
 def day_key(iso: str | None) -> str:
