@@ -325,7 +325,7 @@ def compatible(a: Iterable[str], b: Iterable[str], gaz: Gazetteer | None = None)
         return frozenset(p for p in ids if p in g.places and g.places[p].kind != "area")
 
     def sea(p: str) -> bool:
-        return g.places[p].kind == "region" and g.places[p].parent is None
+        return _is_sea(g.places[p])
 
     a2, b2 = concrete(a), concrete(b)
     if not a2 or not b2:
@@ -358,11 +358,15 @@ def province_of(pid: str, gaz: Gazetteer | None = None) -> str:
     return next((a for a in g.ancestors(pid) if a in g.places and g.places[a].kind == "province"), pid)
 
 
+def _is_sea(place: Place) -> bool:
+    """An open sea or strait: a region of no country."""
+    return place.kind == "region" and place.parent is None
+
+
 def on_land(ids: Iterable[str], gaz: Gazetteer | None = None) -> frozenset[str]:
     """The places that are not open seas or supranational areas: where a thing can be located."""
     g = gaz or gazetteer()
-    return frozenset(p for p in ids if p in g.places and g.places[p].kind != "area"
-                     and not (g.places[p].kind == "region" and g.places[p].parent is None))
+    return frozenset(p for p in ids if p in g.places and g.places[p].kind != "area" and not _is_sea(g.places[p]))
 
 
 def where(text: str, gaz: Gazetteer | None = None) -> frozenset[str]:
