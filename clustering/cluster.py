@@ -140,19 +140,29 @@ NEXT_DAY_HOURS = 18.0
 
 def _figures_next_day(views: Sequence[ArticleView], said: Sequence[Mentions], pairs: np.ndarray,
                       gap: np.ndarray) -> np.ndarray:
-    """1 where both titles give figures, not the same ones, on different days at least 18 hours apart.
+    """1 where both titles give figures, not the same ones, for different days.
 
-    A report whose time was not printed (``time_known`` False) is only known to be on its day:
-    the day after may be 1 to 47 hours later, so it needs two days between them (an evening
-    report and the next morning's update must not be vetoed on a guessed time).
+    The days are the ones the reports name as theirs («امروز شنبه» against «امروز یکشنبه»:
+    an evening reading and the next morning's, 16.5 hours apart, a newcomer's case), else
+    the days they were published on, at least 18 hours apart. A report whose time was not
+    printed (``time_known`` False) is only known to be on its day: the day after may be 1 to
+    47 hours later, so it needs two days between them (an evening report and the next
+    morning's update must not be vetoed on a guessed time).
     """
     out = np.zeros(len(pairs), np.float32)
     if not len(pairs):
         return out
-    # only pairs where both titles give figures and at least 18 hours lie between are read
     figures = np.array([bool(m.numbers) for m in said], dtype=bool)
+    both = figures[pairs[:, 0]] & figures[pairs[:, 1]]
+    # each report's own "today": an overnight toll update names no other weekday than its incident's
+    own = np.array([-1 if (d := today(v.text)) is None else d for v in views])
+    named = (own[pairs[:, 0]] >= 0) & (own[pairs[:, 1]] >= 0) & (own[pairs[:, 0]] != own[pairs[:, 1]])
+    for k in np.flatnonzero(both & named).tolist():
+        if said[int(pairs[k, 0])].numbers != said[int(pairs[k, 1])].numbers:
+            out[k] = 1.0
+    # the rest: only pairs at least 18 hours apart are read
     apart = np.nan_to_num(gap, nan=-1.0) >= NEXT_DAY_HOURS
-    for k in np.flatnonzero(figures[pairs[:, 0]] & figures[pairs[:, 1]] & apart).tolist():
+    for k in np.flatnonzero(both & apart & ~named).tolist():
         a, b = int(pairs[k, 0]), int(pairs[k, 1])
         na, nb = said[a].numbers, said[b].numbers
         least = NEXT_DAY_HOURS if views[a].time_known and views[b].time_known else 48.0

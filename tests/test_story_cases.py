@@ -20,8 +20,6 @@ KNOWN_GAPS = {
     "probe-n1-condemnations": "a country's condemnation of an attack abroad joins the attack's reports: "
                               "the attack's place is in both, and the happening has no speaker to differ",
     "probe-n7-reaction": "a minister's reaction to a bill joins the bill's reports, which share its words",
-    "probe-n6-next-day-figures": "an evening reading and the next morning's, 16.5 h apart: the next-day "
-                                 "veto waits 18 h so that an overnight toll stays with its incident",
     "probe-n9-same-outlet-template": "one outlet's daily price posts share a date and a template; the "
                                      "commodity is no place or speaker",
     "probe-p2-place-in-body": "a bus's route («اتوبوس تهران - شیراز», «مسافران شیراز») is read as where "
