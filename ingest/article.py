@@ -71,7 +71,7 @@ def _site_key(site_name: str | None, registry: Registry) -> str | None:
     if not site_name:
         return None
     for part in (site_name, *re.split(r"\s+[|\-–—]\s+", site_name)):
-        if part.strip() and (key := registry.known(part.strip())):
+        if part.strip() and (key := registry.outlet(part)):
             return key
     return None
 

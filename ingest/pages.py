@@ -1,31 +1,34 @@
 """Raw page text, as a person saves it from a Persian news site, into a :class:`Draft`.
 
-A saved page is the report wrapped in the site's chrome: the page's own date and update
-time, codes and share links at the top; "most viewed" lists and unrelated headlines at
-the bottom. The report is the title, an optional lead (the summary printed under the
-title), and the body, which usually opens with the agency dateline.
+A saved page is the report wrapped in the site's chrome: the site's name, the page's own
+date and update time, codes and share links at the top; "most viewed" lists and unrelated
+headlines at the bottom. The report is the title, an optional lead (the summary printed
+under the title), and the body, which usually opens with the agency dateline.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time
 
 from ingest.article import Draft
 from ingest.boilerplate import is_chrome_line, starts_trailer
-from ingest.dates import find_dates
+from ingest.dates import TEHRAN, DateMatch, find_dates
 from ingest.models import Role
 from ingest.normalize import clean_invisible, normalize_line
+from ingest.sources import Registry
 
 # Labels that introduce the report's own publication time. Update times («به روز شده در»)
-# and the bare date at the top of a page are the page's, not the report's.
+# are the page's, not the report's; a bare date above the body is the report's only when
+# no label gives one (see _bare_date).
 _PUBLISHED_LABEL = re.compile(r"^(تاریخ انتشار|زمان انتشار|تاریخ خبر|منتشر شده( در)?|انتشار)\s*:?")
 _UPDATED_LABEL = re.compile(r"(به ?روز ?شده|به‌روز|بروزرسانی|به ?روزرسانی|ویرایش)")
 # A title is one line; past this length a first line is the body itself (seed 001).
 _MAX_TITLE_CHARS = 250
 _MAX_LEAD_CHARS = 600
 _DATE_ONLY_SHARE = 0.6  # a line that is mostly a date is page chrome
+_MAX_OUTLET_CHARS = 60  # «خبرگزاری دانشجویان ایران» is 25; a longer line is not a site's name
 
 
 @dataclass(frozen=True)
@@ -65,47 +68,104 @@ def publication_time(lines: list[str], normalized: list[str] | None = None) -> P
     return best
 
 
-def parse_page_text(raw: str, input_ref: str, **meta: object) -> Draft:
-    """Split saved page text into title, lead, body and chrome; find its publication time."""
+def _bare_date(lines: list[str], top: list[int], norm: list[str]) -> PublishedTime | None:
+    """The date of the bare date lines above a page's body («۹ آذر ۱۴۰۵», «شنبه ۸ آذر ۱۴۰۵ -
+    ۱۴:۳۰»), when they agree on one day; None when there is none or they disagree.
+
+    A saved page with no labelled date prints the report's date on a line of its own at
+    the top. Two lines that give two days cannot say which is the report's: unknown. Two
+    times of one day give the day alone.
+    """
+    found: list[tuple[DateMatch, str]] = []
+    for k in top:
+        if not _date_only(norm[k]) or _UPDATED_LABEL.search(norm[k]):
+            continue
+        found += [(m, lines[k]) for m in find_dates(lines[k])]
+    if not found or len({m.when.astimezone(TEHRAN).date() for m, _ in found}) > 1:
+        return None
+    timed = [(m, line) for m, line in found if m.has_time]
+    if len({m.when for m, _ in timed}) == 1:
+        return PublishedTime(timed[0][0].when, timed[0][1], True)
+    match, line = found[0]
+    if not timed:
+        return PublishedTime(match.when, line, False)
+    # two times of the day: the day is known, its time is not (when = the day's start, as
+    # ingest.dates gives for a day printed alone)
+    day = datetime.combine(match.when.astimezone(TEHRAN).date(), time(), TEHRAN)
+    return PublishedTime(day.astimezone(UTC), line, False)
+
+
+def parse_page_text(raw: str, input_ref: str, registry: Registry | None = None, **meta: object) -> Draft:
+    """Split saved page text into title, lead, body and chrome; find its publication time.
+
+    With a ``registry``, a line above the body that is only an outlet's name («ایسنا»,
+    «خبرگزاری مهر», «Tasnim News») is the page's site, not its title.
+    """
     lines = [line.strip() for line in clean_invisible(raw).split("\n")]
     norm = [normalize_line(line) for line in lines]
     segments: list[tuple[Role, str]] = []
+    site: str | None = None
+    top: list[int] = []  # the lines above the body: where a bare date is the report's
 
     def is_header(i: int) -> bool:
         return not norm[i] or is_chrome_line(norm[i]) or _date_only(norm[i])
 
-    i = 0
-    while i < len(lines) and is_header(i):
+    def is_outlet(i: int) -> bool:
+        return (registry is not None and 0 < len(norm[i]) <= _MAX_OUTLET_CHARS
+                and registry.outlet(norm[i]) is not None)
+
+    def chrome_above_body(i: int) -> None:
+        nonlocal site
+        top.append(i)
         if norm[i]:
             segments.append((Role.BOILERPLATE, lines[i]))
+        if site is None and is_outlet(i):
+            site = norm[i]
+
+    i = 0
+    while i < len(lines) and (is_header(i) or is_outlet(i)):
+        chrome_above_body(i)
         i += 1
 
     if i < len(lines) and len(norm[i]) <= _MAX_TITLE_CHARS and not norm[i].startswith("به گزارش"):
         segments.append((Role.TITLE, lines[i]))
         i += 1
-        while i < len(lines) and not norm[i]:
+        under_title = i
+        while i < len(lines) and (is_header(i) or is_outlet(i)):
+            chrome_above_body(i)  # the date or the site's name printed under the title
             i += 1
         rest = [j for j in range(i + 1, len(lines)) if norm[j] and not is_header(j)]
         if (
             i < len(lines)
+            and not any(norm[k] for k in range(under_title, i))  # a lead comes right under its title
             and rest
             and len(norm[i]) <= _MAX_LEAD_CHARS
             and not norm[i].startswith("به گزارش")
-            and not is_header(i)
             and not starts_trailer(norm[i])
         ):
             segments.append((Role.LEAD, lines[i]))
             i += 1
 
     in_trailer = False
+    in_body = False
     for j in range(i, len(lines)):
         if not norm[j]:
             continue
-        in_trailer = in_trailer or starts_trailer(norm[j])
+        # The lists that follow a report («پربیننده‌ترین») start only after its body: share
+        # buttons above the body («ارسال به دوستان») are chrome, not the end of the report
+        # (they made the whole body boilerplate).
+        in_trailer = in_trailer or (in_body and starts_trailer(norm[j]))
+        if not in_body and (is_header(j) or is_outlet(j)):
+            chrome_above_body(j)
+            continue
         role = Role.BOILERPLATE if in_trailer or is_header(j) else Role.BODY
+        in_body = in_body or role is Role.BODY
         segments.append((role, lines[j]))
 
-    published = publication_time(lines, norm)
+    published = publication_time(lines, norm) or _bare_date(lines, top, norm)
+    if site is not None:
+        # the site names itself: it is the source, and the agency when the text credits none
+        meta = {"site_name": site, "credits_site": True, **meta}
     return Draft(
         segments=tuple(segments),
         raw_text=raw,

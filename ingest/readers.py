@@ -153,9 +153,12 @@ def read_path(path: Path, params: IngestParams) -> Iterator[Draft | Reject]:
         return
     if kind == "text":
         from ingest.pages import parse_page_text
+        from ingest.sources import load_registry
 
         # A saved page has no id of its own; its file name is the name a person gave it.
-        yield replace(parse_page_text(text, ref, external_id=path.stem), id_is_file_name=True)
+        # The registry tells a line that names the site («ایسنا») from the page's title.
+        draft = parse_page_text(text, ref, load_registry(params.registry), external_id=path.stem)
+        yield replace(draft, id_is_file_name=True)
     elif kind == "html":
         from ingest.html import parse_html
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -11,6 +12,15 @@ from urllib.parse import urlsplit
 from ingest.normalize import normalize_line
 
 DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "data" / "sources.toml"
+
+
+# Words a site prints around its name that are not the name: «Tasnim News», «Mehr News
+# Agency», «پایگاه خبری تابناک». A name is looked up as written first, then without them.
+_OUTLET_WORDS = re.compile(
+    r"(?i)\b(?:news\s+agency|news|agency|press)\b|خبرگزاری|پایگاه[\u200c ]+خبری(?:[\u200c ]+تحلیلی)?|"
+    r"پایگاه[\u200c ]+اطلاع[\u200c ]*رسانی|روزنامه|سایت")
+# Decoration around a name in a page's header («| ایسنا |», «- مهر -»).
+_NAME_EDGES = " \t|-–—:•·»«\"'"
 
 
 class RegistryError(Exception):
@@ -69,6 +79,19 @@ class Registry:
     def known(self, name: str) -> str | None:
         """The registry key for a name or alias, or None when the registry does not know it."""
         return self._aliases().get(_alias_key(name))
+
+    def outlet(self, text: str) -> str | None:
+        """The registry key when ``text`` is an outlet's name and nothing else («ایسنا»,
+        «خبرگزاری مهر», «Tasnim News»), else None. A headline that mentions an outlet is not
+        its name: the whole text must be the name, give or take the words around it."""
+        name = text.strip(_NAME_EDGES)
+        if not name:
+            return None
+        key = self.known(name)
+        if key is None:
+            bare = " ".join(_OUTLET_WORDS.sub(" ", name).split()).strip(_NAME_EDGES)
+            key = self.known(bare) if bare else None
+        return key
 
     def by_url(self, url: str | None) -> str | None:
         """The source whose domain serves ``url``, if any."""

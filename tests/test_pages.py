@@ -77,3 +77,94 @@ def test_dateline_is_stripped_from_content_but_kept_in_raw_text(seed0: Article) 
 def test_page_without_headline_line_takes_its_first_sentence(seed1: Article) -> None:
     assert seed1.title.startswith("«لوید آستین» که به سرزمین")
     assert not seed1.title.startswith("به گزارش")
+
+
+# A newcomer's own saved pages: a site's name on the first line, a bare date above the title,
+# share buttons among the lines. Before, the site's name was the title, the date was lost
+# (the report had no date) and «کپی شد» was a sentence of the body.
+BODY = ("به گزارش ایسنا، مدیرعامل شرکت راه‌آهن گفت قیمت بلیت قطارهای مسافری از هفته آینده ده درصد "
+        "افزایش می‌یابد.\nوی افزود این افزایش برای جبران هزینه‌های نگهداری ناوگان است.")
+TITLE = "افزایش قیمت بلیت قطار از هفته آینده"
+
+
+def saved(tmp_path, text: str) -> Article:
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    return article(path)
+
+
+@pytest.mark.parametrize(("line", "when", "time_known"), [
+    ("۹ آذر ۱۴۰۵", datetime(2026, 11, 29, 20, 30, tzinfo=UTC), False),  # 30 Nov 2026 00:00 in Tehran
+    ("۱۴۰۵/۰۹/۰۹", datetime(2026, 11, 29, 20, 30, tzinfo=UTC), False),
+    ("شنبه ۸ آذر ۱۴۰۵ - ۱۴:۳۰", datetime(2026, 11, 29, 11, 0, tzinfo=UTC), True),
+])
+def test_a_bare_date_line_at_the_top_is_the_reports_date(tmp_path, line: str, when: datetime,
+                                                          time_known: bool) -> None:
+    for text in (f"{line}\n{TITLE}\n{BODY}", f"{TITLE}\n{line}\n{BODY}"):  # above or under the title
+        page = saved(tmp_path, text)
+        assert page.title == TITLE
+        assert page.published_at == when and page.published_time_known is time_known
+        assert page.published_text == line
+
+
+def test_a_bare_date_is_not_taken_when_it_cannot_be_the_reports(tmp_path) -> None:
+    # two bare dates of two days: which one is the report's cannot be read, so it is unknown
+    two_days = saved(tmp_path, f"۹ آذر ۱۴۰۵\n{TITLE}\n۱۰ آذر ۱۴۰۵\n{BODY}")
+    assert two_days.published_at is None and not two_days.published_time_known
+    # two times of one day: the day is known, its time is not
+    two_times = saved(tmp_path, f"۹ آذر ۱۴۰۵ - ۱۰:۰۰\n{TITLE}\n۹ آذر ۱۴۰۵ - ۱۲:۰۰\n{BODY}")
+    assert two_times.published_at == datetime(2026, 11, 29, 20, 30, tzinfo=UTC) and not two_times.published_time_known
+    # a date inside the body is not the report's date
+    in_body = saved(tmp_path, f"{TITLE}\n{BODY}\n۹ آذر ۱۴۰۵\nاین افزایش از ابتدای دی اجرا می‌شود.")
+    assert in_body.published_at is None
+    # the labelled time wins over the page's bare date
+    labelled = saved(tmp_path, f"۹ آذر ۱۴۰۵\nتاریخ انتشار: ۱۴۰۵/۰۹/۰۷ - ۱۰:۰۰\n{TITLE}\n{BODY}")
+    assert labelled.published_at == datetime(2026, 11, 28, 6, 30, tzinfo=UTC) and labelled.published_time_known
+
+
+@pytest.mark.parametrize(("outlet", "key"), [
+    ("ایسنا", "isna"), ("خبرگزاری مهر", "mehr"), ("Tasnim News", "tasnim"), ("Mehr News Agency", "mehr"),
+])
+def test_a_first_line_that_names_an_outlet_is_the_source_not_the_title(tmp_path, outlet: str, key: str) -> None:
+    page = saved(tmp_path, f"{outlet}\n۹ آذر ۱۴۰۵\n{TITLE}\n{BODY.replace('به گزارش ایسنا، ', '')}")
+    assert page.title == TITLE
+    assert page.source == key and page.attribution == key  # the text credits no other agency
+    assert outlet not in " ".join(s.text for s in page.content_sentences())
+
+
+def test_the_site_is_the_source_and_the_credited_agency_stays_the_attribution(tmp_path) -> None:
+    page = saved(tmp_path, f"خبرگزاری مهر\n{TITLE}\n{BODY}")
+    assert (page.source, page.attribution, page.title) == ("mehr", "isna", TITLE)
+
+
+@pytest.mark.parametrize("headline", ["روزنامه‌ها امروز چه نوشتند", "مهر ماه با باران آغاز شد",
+                                      "فارس و خوزستان بارانی شد"])
+def test_a_headline_that_mentions_an_outlet_stays_the_title(tmp_path, headline: str) -> None:
+    page = saved(tmp_path, f"{headline}\n{BODY}")
+    assert page.title == headline
+
+
+SHARE_LINES = ["اشتراک گذاری", "اشتراک‌گذاری", "کپی شد", "لینک کوتاه", "لینک کوتاه: https://isna.ir/xAbC",
+               "ارسال به دوستان", "چاپ", "نسخه چاپی", "🔗 کپی لینک", "چاپ | ارسال به دوستان | اشتراک‌گذاری"]
+
+
+@pytest.mark.parametrize("where", ["under the title", "after the body"])
+def test_share_and_print_buttons_are_not_the_body(tmp_path, where: str) -> None:
+    buttons = "\n".join(SHARE_LINES)
+    text = f"{TITLE}\n{buttons}\n{BODY}" if where == "under the title" else f"{TITLE}\n{BODY}\n{buttons}"
+    page = saved(tmp_path, text)
+    body = [s.text for s in page.content_sentences() if s.role is Role.BODY]
+    # the body is whole («ارسال به دوستان» above it made all of it boilerplate) and holds no button
+    assert len(body) == 2 and body[0].startswith("مدیرعامل شرکت راه‌آهن") and body[1].startswith("وی افزود")
+    assert "کپی" not in page.body and "اشتراک" not in page.body and "چاپ" not in page.body
+
+
+@pytest.mark.parametrize("sentence", [
+    # «اشتراک ?گذاری.*» took any line that began with the word as chrome
+    "اشتراک گذاری اطلاعات مالیاتی میان دو وزارتخانه از ماه آینده آغاز می‌شود.",
+    "اشتراک‌گذاری اطلاعات مالیاتی میان دو وزارتخانه از ماه آینده آغاز می‌شود.",
+    "لینک کوتاه شبکه برق ایران و ارمنستان امروز افتتاح شد.",
+])
+def test_a_sentence_that_starts_like_a_button_is_news(tmp_path, sentence: str) -> None:
+    page = saved(tmp_path, f"{TITLE}\n{BODY}\n{sentence}")
+    assert sentence in [s.text for s in page.content_sentences()]
