@@ -342,11 +342,30 @@ def compatible(a: Iterable[str], b: Iterable[str], gaz: Gazetteer | None = None)
 # «محور شیراز - اصفهان», «جاده مشهد - تربت‌حیدریه», «جاده یاسوج به شیراز», «محور کرج تا
 # چالوس»: a road named by its two ends. What happens on it happens somewhere between, often in
 # neither city: a bus overturned «در محور شیراز - اصفهان» is the bus «در آباده» of another
-# report. The ends count as their provinces.
-_END = r"[^\s،؛:|/\-–]+(?:\s(?!به\s|تا\s)[^\s،؛:|/\-–]+)?"
+# report. The ends count as their provinces; so does the one end of «جاده یاسوج» (the road to
+# Yasuj runs through the province, not the town).
+_WORD_END = r"(?!(?:در|به|از|با|تا|و|که|را)\s)[^\s،؛:|/\-–]+"
+_END = _WORD_END + r"(?:\s(?!به\s|تا\s)[^\s،؛:|/\-–]+)?"
 _ROUTE = re.compile(
     r"(?:محور|جاده|آزادراه|بزرگراه|اتوبان|راه\s*آهن|مسیر)(?:\s+(?:ارتباطی|مواصلاتی))?\s+"
-    r"(" + _END + r"\s*(?:[-–]|\sبه\s|\sتا\s)\s*" + _END + r")"
+    r"(" + _END + r"(?:\s*(?:[-–]|\sبه\s|\sتا\s)\s*" + _END + r")?)"
+)
+# «اتوبوس تهران - شیراز», «مسافران شیراز», «قطار مشهد»: a vehicle's route or its passengers'
+# town says where it goes, not where it overturned (a newcomer's case: a bus of Shiraz's
+# passengers overturned in Kohgiluyeh and Boyer-Ahmad). Those places are left out; the
+# report's other places, or its lead's, say where.
+_CARRIER = r"(?:اتوبوس|قطار|پرواز|هواپیمای|هواپیما|کامیون|مینی\s*بوس|مینی‌بوس|مسافران|زائران|مسافربری|مسافری)"
+_VEHICLE = re.compile(
+    _CARRIER + r"(?:\s+" + _CARRIER + r")*\s+(" + _WORD_END + r"(?:\s*[-–]\s*" + _WORD_END + r")?)"
+)
+
+# «پالایشگاه اراک», «نیروگاه بوشهر», «فرودگاه امام»: a plant or port named after a town often
+# stands outside it (the Arak refinery is in Shazand county, a newcomer's case), so its town
+# counts as its province, as a road's ends do.
+_FACILITY = re.compile(
+    r"(?:پالایشگاه|پتروشیمی|نیروگاه|فرودگاه|کارخانه|سد|معدن|ذوب\s*آهن|فولاد|منطقه\s+ویژه)"
+    r"(?:\s+(?:نفت|گاز|زغال\s*سنگ|زغال‌سنگ|اتمی|هسته‌ای|حرارتی|سیکل\s+ترکیبی|بین\s*المللی|بین‌المللی|اقتصادی))?"
+    r"\s+(" + _END + r")"
 )
 
 
@@ -370,13 +389,18 @@ def on_land(ids: Iterable[str], gaz: Gazetteer | None = None) -> frozenset[str]:
 
 
 def where(text: str, gaz: Gazetteer | None = None) -> frozenset[str]:
-    """The places of ``text`` as where something happened: a road's two ends become their provinces."""
+    """The places of ``text`` as where something happened (ids, as :func:`places`).
+
+    A road's ends and a plant's town become their provinces; a vehicle's route and its
+    passengers' town («اتوبوس تهران - شیراز», «مسافران شیراز») are left out.
+    """
     found = places(text, gaz)
     if not found:
         return found
+    routes: set[str] = set()
+    for m in _VEHICLE.finditer(text):
+        routes |= places(m.group(1), gaz)
     ends: set[str] = set()
-    for m in _ROUTE.finditer(text):
+    for m in (*_ROUTE.finditer(text), *_FACILITY.finditer(text)):
         ends |= places(m.group(1), gaz)
-    if not ends:
-        return found
-    return frozenset((found - ends) | {province_of(p, gaz) for p in ends})
+    return frozenset((found - routes - ends) | {province_of(p, gaz) for p in ends - routes})

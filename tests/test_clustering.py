@@ -330,6 +330,27 @@ def test_a_road_named_by_its_ends_is_where_its_towns_are(road: str, town: str, t
     assert compatible(local(where(road)), local(where(town))) is together
 
 
+@pytest.mark.parametrize(("a", "b", "together"), [
+    # a vehicle's route or its passengers' town is where it goes, not where it overturned
+    # (tests/cases/stories/variants/probe-p2: Shiraz's passengers in Kohgiluyeh's Bijan pass)
+    ("اتوبوس مسافران شیراز در گردنه بیژن واژگون شد", "واژگونی اتوبوس در جاده یاسوج", None),
+    ("قطار مسافری تهران - مشهد در سمنان از ریل خارج شد", "خروج قطار از ریل در شاهرود", True),
+    ("قطار مسافری تهران - مشهد در سمنان از ریل خارج شد", "خروج قطار از ریل در تبریز", False),
+    ("هواپیمای مسافربری اصفهان در فرودگاه مشهد فرود اضطراری کرد", "فرود اضطراری هواپیما در مشهد", True),
+    # a plant named after a town stands in its province, often outside the town (probe-p7:
+    # the Arak refinery is in Shazand county)
+    ("آتش‌سوزی در پالایشگاه اراک مهار شد", "آتش‌سوزی در پالایشگاه شازند", True),
+    ("آتش‌سوزی در پالایشگاه اراک مهار شد", "آتش‌سوزی در پالایشگاه آبادان", False),
+    ("حادثه در نیروگاه اتمی بوشهر", "حادثه در نیروگاه دیلم", True),  # both in Bushehr province
+    # a town itself still says where: a bus that overturned «در شیراز» is in Shiraz
+    ("اتوبوس در شیراز واژگون شد", "واژگونی اتوبوس در تبریز", False),
+])
+def test_a_route_or_a_plant_named_after_a_town_is_not_that_town(a: str, b: str, together: bool | None) -> None:
+    from clustering.places import compatible, local, where
+
+    assert compatible(local(where(a)), local(where(b))) is together
+
+
 def test_a_headline_naming_only_a_sea_takes_its_place_from_the_lead() -> None:
     from clustering.mentions import mentions
 

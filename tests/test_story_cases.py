@@ -22,9 +22,6 @@ KNOWN_GAPS = {
     "probe-n7-reaction": "a minister's reaction to a bill joins the bill's reports, which share its words",
     "probe-n9-same-outlet-template": "one outlet's daily price posts share a date and a template; the "
                                      "commodity is no place or speaker",
-    "probe-p2-place-in-body": "a bus's route («اتوبوس تهران - شیراز», «مسافران شیراز») is read as where "
-                              "it overturned, a place conflict with the road's town",
-    "probe-p7-refinery-names": "«پالایشگاه اراک» stands in Shazand county: Arak and Shazand conflict",
 }
 
 
