@@ -16,8 +16,12 @@ from typing import Any
 
 from flows.settings import DEFAULT_DB
 
+# Exit codes (the README's "Exit codes" says the same): 0 done; 1 an error the message on
+# stderr names (a missing input path, a busy database, ...), nothing changed; 2 a usage
+# error; 3 `dastan run` read inputs and rejected every one (each is in `dastan rejects`).
 EXIT_USAGE = 2
 EXIT_ERROR = 1
+EXIT_ALL_REJECTED = 3
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a command ended by SIGPIPE (128 + 13)
 
 
@@ -122,7 +126,17 @@ def _run(settings: Any, paths: Sequence[str], verbose: bool) -> dict[str, Any]:
     return run_local(settings, paths)
 
 
+def every_input_rejected(counts: dict[str, Any]) -> bool:
+    """Whether a run read inputs and every one became a reject (nothing stored, nothing
+    found stored already, no file skipped as read before)."""
+    kept = ("ingested", "existing", "duplicates", "near_duplicates", "unchanged_files")
+    return counts.get("rejected_total", 0) > 0 and not any(counts.get(k, 0) for k in kept)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    from ingest.readers import check_inputs
+
+    check_inputs(args.paths)  # before settings, the lock or the database are touched
     overrides: dict[str, Any] = {}
     if args.no_wait:
         overrides["flow.wait_for_lock"] = False
@@ -137,6 +151,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"database: {Path(settings.db).resolve()}")
     if counts.get("report"):
         print(f"report: {counts['report']}")
+    if every_input_rejected(counts):
+        print(f"dastan: every input was rejected ({counts['rejected_total']}); "
+              "`dastan rejects` lists each with its reason", file=sys.stderr)
+        return EXIT_ALL_REJECTED
     return 0
 
 
@@ -593,13 +611,15 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from flows.fetching import FeedSelectionError
     from flows.serve import ServeError
     from flows.settings import ConfigError
+    from ingest.readers import MissingInput
     from ingest.sources import RegistryError
     from storage import DatabaseBusy, DatabaseMissing, ReadOnlyViolation
     from storage.queries import SqlError
     from storage.schema import SchemaError
 
     return (CaseError, CommandError, ConfigError, DatabaseBusy, DatabaseMissing, EvaluationError, FeedSelectionError,
-            ModelError, ModelFileError, ReadOnlyViolation, RegistryError, SchemaError, ServeError, SqlError)
+            MissingInput, ModelError, ModelFileError, ReadOnlyViolation, RegistryError, SchemaError, ServeError,
+            SqlError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -40,10 +40,11 @@ def file_fingerprint(path: Path, params: Any) -> str:
 
 def input_fingerprints(inputs: Sequence[str], settings: Settings) -> list[str] | None:
     """Fingerprints of every input file; None when an input is missing (the full run records it)."""
+    from flows.publish import own_files
     from ingest.readers import iter_files
 
     prints = []
-    for f in iter_files(inputs):
+    for f in iter_files(inputs, skip=own_files(settings)):
         if not isinstance(f, Path):
             return None
         prints.append(file_fingerprint(f, settings.ingest))

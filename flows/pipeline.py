@@ -123,11 +123,13 @@ def publish_report(db_path: str, settings: Settings, counts: dict[str, Any]) -> 
     return publish(Database(db_path), settings, counts)
 
 
-def _file_batches(inputs: Sequence[str], size: int) -> list[list[str]]:
+def _file_batches(inputs: Sequence[str], settings: Settings) -> list[list[str]]:
+    from flows.publish import own_files
     from ingest.readers import iter_files
 
-    files = [str(p) if not hasattr(p, "reason") else p.input_ref for p in iter_files(inputs)]
-    return list(stages.batched(files, size))
+    files = [str(p) if not hasattr(p, "reason") else p.input_ref
+             for p in iter_files(inputs, skip=own_files(settings))]
+    return list(stages.batched(files, settings.flow.batch_articles))
 
 
 def _fetch(settings: Settings, sources: list[str], run_id: str, counts: dict[str, Any]) -> dict[str, Any]:
@@ -195,6 +197,9 @@ def run_pipeline(settings: Settings, inputs: Sequence[str], sources: list[str] |
 
     ``sources`` names registry sources to fetch first ([] for all with feeds, None for none).
     """
+    from ingest.readers import check_inputs
+
+    check_inputs(inputs)  # a path that does not exist ends the run before it starts
     logger = get_run_logger()
     db = Database(settings.db)
     run_id = uuid.uuid4().hex[:12]
@@ -208,7 +213,7 @@ def run_pipeline(settings: Settings, inputs: Sequence[str], sources: list[str] |
             logger.warning("%d earlier run(s) ended without finishing; marked incomplete", stale)
         try:
             ingest = stages.IngestCounts()
-            for batch in _file_batches(inputs, settings.flow.batch_articles):
+            for batch in _file_batches(inputs, settings):
                 ingest.add(stages.IngestCounts.from_dict(ingest_files(settings.db, batch, settings, run_id)))
             if sources is not None:
                 ingest.add(stages.IngestCounts.from_dict(_fetch(settings, sources, run_id, counts)))

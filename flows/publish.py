@@ -50,6 +50,23 @@ def report_path(settings: Settings) -> Path | None:
     return Path(settings.db).expanduser().resolve().parent / path
 
 
+def own_files(settings: Settings, db_path: str | None = None) -> list[Path]:
+    """What a run writes, which a directory walk over its inputs passes over (a database
+    kept in the folder it reads: ``dastan run docs --db docs/news.duckdb``): the database,
+    DuckDB's write-ahead log and spill folder, the run lock, the report, the built models.
+    Each changes with every run, so as inputs they were rejected again on every run, and
+    the report was read as a news page on the second."""
+    out: list[Path] = [Path(settings.embed.models_dir)]
+    for db in {settings.db, db_path or settings.db}:
+        if db != ":memory:":
+            base = Path(db).expanduser()
+            out += [base, *(base.with_name(base.name + suffix) for suffix in (".wal", ".lock", ".tmp"))]
+    report = report_path(settings)
+    if report is not None:
+        out += [report, report.with_name(report.name + ".tmp")]
+    return out
+
+
 def write_report(db: Database, out: Path) -> Path:
     """Render the HTML report of the whole database to ``out``."""
     from summarize.report import render_report

@@ -204,12 +204,13 @@ def mark_near_duplicates(con: Any, articles: list[Article], threshold: float) ->
 def ingest_paths(db: Database, paths: Sequence[str | Path], settings: Settings, run_id: str,
                  progress: Progress | None = None) -> IngestCounts:
     """Read files and directories and store what they hold; files read before are skipped."""
+    from flows.publish import own_files
     from ingest.article import build_article
     from ingest.readers import iter_files, read_path
     from ingest.sources import load_registry
     from storage.files import known_fingerprints
 
-    files = list(iter_files(paths))
+    files = list(iter_files(paths, skip=own_files(settings, db.path)))
     prints = {str(f): file_fingerprint(f, settings.ingest) for f in files if isinstance(f, Path)}
     known: set[str] = set()
     if prints and db.exists():

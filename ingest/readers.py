@@ -12,7 +12,7 @@ import contextlib
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -104,13 +104,36 @@ def _check_damaged_utf8(data: bytes, err: UnicodeDecodeError) -> None:
         )
 
 
-def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | Reject]:
-    """Files named directly, and the files under named directories, in a stable order."""
+class MissingInput(Exception):
+    """An input path that does not exist: a typo, not an input that cannot be read."""
+
+
+def check_inputs(paths: Iterable[str | Path]) -> None:
+    """Raise :class:`MissingInput` naming every path that does not exist, before anything
+    is read or written (a typo in a path is the person's to fix, not a reject to store)."""
+    missing = [str(p) for p in paths if not Path(p).exists()]
+    if missing:
+        raise MissingInput(f"no such file or directory: {', '.join(missing)}; nothing was read")
+
+
+def iter_files(paths: Iterable[str | Path], skip: Collection[Path] = ()) -> Iterator[Path | Reject]:
+    """Files named directly, and the files under named directories, in a stable order.
+
+    ``skip``: files, and folders whose files, a directory walk passes over: what the run
+    itself writes (its database, the database's write-ahead log and lock, its report) when
+    they sit inside an input folder. A file named directly is read whatever it is.
+    """
+    skipped = {Path(s).resolve() for s in skip}
+
+    def own(child: Path) -> bool:
+        where = child.resolve()
+        return where in skipped or any(parent in skipped for parent in where.parents)
+
     for p in paths:
         path = Path(p)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not child.name.startswith("."):
+                if child.is_file() and not child.name.startswith(".") and not (skipped and own(child)):
                     yield child
         elif path.is_file():
             yield path

@@ -1,0 +1,131 @@
+"""`dastan run` on inputs a newcomer gives it: a path that does not exist, a folder of files
+none of which can be read, a folder that holds the run's own database and report.
+
+Before: a missing path was stored as a reject «no_text» and the run exited 0; a run that
+rejected every input exited 0; `dastan run docs --db docs/news.duckdb` rejected its own
+database and lock on every run, and read its own report.html as a news page on the second.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flows import cli, stages
+from flows.cli import EXIT_ALL_REJECTED, EXIT_ERROR, main
+from flows.settings import load_settings
+from storage import Database, run_lock
+from tests.conftest import ROOT, FakeEncoder
+
+PAGE = """ایسنا
+۹ آذر ۱۴۰۵
+افزایش قیمت بلیت قطار از هفته آینده
+به گزارش ایسنا، مدیرعامل شرکت راه‌آهن گفت قیمت بلیت قطارهای مسافری از هفته آینده ده درصد افزایش می‌یابد.
+وی افزود این افزایش برای جبران هزینه‌های نگهداری ناوگان است.
+"""
+OTHER = """زلزله ۵ ریشتری در کرمان
+به گزارش ایرنا، زمین‌لرزه‌ای به بزرگی پنج ریشتر بامداد امروز حوالی شهر کرمان را لرزاند.
+تاکنون گزارشی از خسارت جانی منتشر نشده است.
+"""
+
+
+@pytest.fixture
+def fast_run(monkeypatch):
+    """`dastan run` with the stages called directly and a fake encoder (no Prefect, no model)."""
+    fake = FakeEncoder()
+    monkeypatch.setattr(stages, "embed_texts", lambda texts, params: fake.encode(list(texts)))
+
+    def run(settings, paths, verbose):
+        db = Database(settings.db)
+        with run_lock(db, "test"):  # as the flow holds it: its lock file sits beside the database
+            return stages.run_stages(db, paths, settings)
+
+    monkeypatch.setattr(cli, "_run", run)
+
+
+def rejects(db: Path) -> list[tuple[str, str]]:
+    with Database(str(db)).connect(read_only=True) as con:
+        return con.execute("SELECT input_ref, reason FROM rejects ORDER BY input_ref").fetchall()
+
+
+def test_a_missing_path_is_an_error_naming_it_and_changes_nothing(tmp_path: Path, capsys) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "page.txt").write_text(PAGE, encoding="utf-8")
+    db = tmp_path / "d.duckdb"
+    missing = tmp_path / "typo"
+    assert main(["run", str(tmp_path / "docs"), str(missing), "--db", str(db)]) == EXIT_ERROR
+    err = capsys.readouterr().err
+    assert f"no such file or directory: {missing}" in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs"]  # no database, no lock, no report
+
+
+def test_a_missing_path_ends_a_flow_run_before_it_starts(tmp_path: Path) -> None:
+    from ingest.readers import MissingInput, check_inputs
+
+    with pytest.raises(MissingInput, match=r"typo\.txt"):
+        check_inputs([ROOT / "data" / "samples", tmp_path / "typo.txt"])
+    check_inputs([ROOT / "data" / "samples"])  # every path there: no error
+
+
+def test_a_run_that_rejects_every_input_exits_non_zero_and_records_each(tmp_path: Path, fast_run, capsys) -> None:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_text("", encoding="utf-8")
+    (bad / "english.txt").write_text("Only English text here, nothing Persian at all.\n", encoding="utf-8")
+    (bad / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0 not news")
+    db = tmp_path / "d.duckdb"
+    assert main(["run", str(bad), "--db", str(db)]) == EXIT_ALL_REJECTED
+    out = capsys.readouterr()
+    assert "rejected 3" in out.out and "every input was rejected" in out.err and "dastan rejects" in out.err
+    assert [(Path(i).name, r) for i, r in rejects(db)] == [
+        ("empty.txt", "empty"), ("english.txt", "not_persian"), ("photo.jpg", "unsupported")]
+    # one input that becomes an article is a run that did something: 0
+    (bad / "page.txt").write_text(PAGE, encoding="utf-8")
+    assert main(["run", str(bad), "--db", str(db)]) == 0
+
+
+def test_a_database_inside_the_input_folder_is_not_read_as_input(tmp_path: Path, fast_run, capsys) -> None:
+    from flows.publish import write_report
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "page.txt").write_text(PAGE, encoding="utf-8")
+    db = docs / "news.duckdb"
+    assert main(["run", str(docs), "--db", str(db)]) == 0
+    write_report(Database(str(db)), docs / "report.html")  # what the flow writes beside the database
+    (docs / "other.txt").write_text(OTHER, encoding="utf-8")
+    assert main(["run", str(docs), "--db", str(db)]) == 0
+    assert "rejected 0" in capsys.readouterr().out
+    assert {p.name for p in docs.iterdir()} >= {"news.duckdb", "news.duckdb.lock", "report.html"}
+    assert rejects(db) == []  # not the database, its lock or its report
+    with Database(str(db)).connect(read_only=True) as con:
+        refs = sorted(Path(r[0]).name for r in con.execute("SELECT input_ref FROM articles").fetchall())
+    assert refs == ["other.txt", "page.txt"]  # the report was not read as a news page
+
+
+@pytest.mark.slow
+def test_dastan_run_twice_over_a_folder_that_holds_its_database(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "page.txt").write_text(PAGE, encoding="utf-8")
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    run = [sys.executable, "-m", "flows.cli", "run", str(docs), "--db", str(docs / "news.duckdb")]
+    first = subprocess.run(run, cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
+    assert first.returncode == 0, first.stderr
+    assert (docs / "report.html").exists()
+    (docs / "other.txt").write_text(OTHER, encoding="utf-8")
+    second = subprocess.run(run, cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
+    assert second.returncode == 0, second.stderr
+    assert "ingested 1, duplicates 0, rejected 0" in second.stdout
+    assert rejects(docs / "news.duckdb") == []
+
+
+def test_what_a_run_writes_is_its_database_log_lock_report_and_models() -> None:
+    from flows.publish import own_files
+
+    files = {p.name for p in own_files(load_settings(overrides={"db": str(ROOT / "data" / "x.duckdb")}))}
+    assert {"x.duckdb", "x.duckdb.wal", "x.duckdb.lock", "report.html", "models"} <= files
