@@ -220,14 +220,16 @@ def cmd_show(args: argparse.Namespace) -> int:
     if story["keywords"]:
         print("keywords: " + "، ".join(story["keywords"]))
     print(f"{story['n_articles']} reports from {story['n_sources']} sources; first: "
-          f"{story['first_source'] or 'unknown'} at {story['first_published'] or 'unknown time'}")
+          f"{story['first_source'] or 'unknown'} at {tehran_time(story['first_published'], 'unknown time')} "
+          "(times in Tehran)")
     print("\nsummary:")
     for s in story["summary"]:
-        print(f"  - {s['text']}  [{s['source'] or 'unknown'}, {s['published_at'] or 'no date'}]")
+        print(f"  - {s['text']}  [{s['source'] or 'unknown'}, {tehran_time(s['published_at'], 'no date')}]")
     print("\nsources (first report):")
     for s in story["sources"]:
         copies = f", {s['n_copies']} copies" if s["n_copies"] else ""
-        print(f"  {s['source']:<14} {s['first_report'] or 'unknown time':<22} {s['n_reports']} reports{copies}")
+        print(f"  {s['source']:<14} {tehran_time(s['first_report'], 'unknown time'):<16} "
+              f"{s['n_reports']} reports{copies}")
     if story["per_source"] or story["per_source_terms"]:
         print("\nwhat only each source reported:")
         for source in sorted(set(story["per_source"]) | set(story["per_source_terms"])):
@@ -236,10 +238,15 @@ def cmd_show(args: argparse.Namespace) -> int:
             for text in story["per_source"].get(source, []):
                 print(f"    - {text}")
     print("\ntimeline:")
-    for t in story["timeline"]:
-        dup = " (copy)" if t["is_duplicate"] else ""
-        print(f"  {t['published_at'] or 'unknown':<21} {t['source'] or 'unknown':<14} {t['title']}{dup}")
+    print_timeline(story["timeline"])
     return 0
+
+
+def print_timeline(timeline: Sequence[dict[str, Any]]) -> None:
+    """A story's reports in time order, times in Tehran (a day printed alone stays a day)."""
+    for t in timeline:
+        dup = " (copy)" if t["is_duplicate"] else ""
+        print(f"  {tehran_time(t['published_at'], 'unknown'):<16} {t['source'] or 'unknown':<14} {t['title']}{dup}")
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
@@ -410,9 +417,9 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(thread, ensure_ascii=False, indent=2))
             return 0
-        print(f"thread {thread['thread_id']}: {thread['title']} ({thread['n_stories']} stories)")
+        print(f"thread {thread['thread_id']}: {thread['title']} ({thread['n_stories']} stories; times in Tehran)")
         for st in thread["stories"]:
-            print(f"  {st['first_published'] or 'unknown':<21} {st['story_id']:<12} "
+            print(f"  {tehran_time(st['first_published'], 'unknown'):<16} {st['story_id']:<12} "
                   f"{st['n_sources']} sources  {st['title']}")
         return 0
     if not args.story_id:
@@ -424,10 +431,8 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(story["timeline"], ensure_ascii=False, indent=2))
         return 0
-    print(f"{story['story_id']}: {story['title']}")
-    for t in story["timeline"]:
-        dup = " (copy)" if t["is_duplicate"] else ""
-        print(f"  {t['published_at'] or 'unknown':<21} {t['source'] or 'unknown':<14} {t['title']}{dup}")
+    print(f"{story['story_id']}: {story['title']} (times in Tehran)")
+    print_timeline(story["timeline"])
     return 0
 
 

@@ -133,6 +133,37 @@ def test_a_day_alone_is_shown_as_the_day_never_as_a_time(day_only_db: Path, caps
     assert "2026-02-28 10:30" in html  # Tehran time of the timed item
 
 
+def test_show_and_timeline_print_tehran_time_as_stories_does(day_only_db: Path, capsys, monkeypatch) -> None:
+    # a newcomer's find: `show` and `timeline` printed «2026-02-28T07:00:00Z» (UTC) beside
+    # `stories`, which prints «2026-02-28 10:30» (Tehran)
+    assert main(["stories", "--json", "--db", str(day_only_db)]) == 0
+    stories = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    timed = next(s for s in stories if s["first_published"] == "2026-02-28T07:00:00Z")
+    day = next(s for s in stories if s["first_published"] == DAY)
+    for args in (["show", timed["story_id"]], ["timeline", timed["story_id"]]):
+        assert main([*args, "--db", str(day_only_db)]) == 0
+        out = capsys.readouterr().out
+        assert "2026-02-28 10:30" in out and "07:00" not in out and "Z " not in out, out
+        assert "Tehran" in out
+    for args in (["show", day["story_id"]], ["timeline", day["story_id"]]):
+        assert main([*args, "--db", str(day_only_db)]) == 0
+        out = capsys.readouterr().out
+        assert DAY in out and "20:30" not in out and "00:00" not in out and "T" not in out.replace("Tehran", ""), out
+    # --json stays UTC ISO
+    assert main(["timeline", timed["story_id"], "--json", "--db", str(day_only_db)]) == 0
+    assert "2026-02-28T07:00:00Z" in capsys.readouterr().out
+
+    import storage.queries
+
+    thread = {"thread_id": "t1", "title": "بلیت مترو", "n_stories": 2, "stories": [
+        {"story_id": day["story_id"], "title": "الف", "first_published": DAY, "n_sources": 1},
+        {"story_id": timed["story_id"], "title": "ب", "first_published": "2026-02-28T07:00:00Z", "n_sources": 1}]}
+    monkeypatch.setattr(storage.queries, "list_threads", lambda con: [thread])
+    assert main(["timeline", "--thread", "t1", "--db", str(day_only_db)]) == 0
+    out = capsys.readouterr().out
+    assert f"  {DAY} " in out and "2026-02-28 10:30" in out and "07:00" not in out and "Tehran" in out
+
+
 def view(aid: str, when: datetime | None, known: bool = True) -> ArticleView:
     text = "شورای شهر تهران افزایش نرخ بلیت مترو را تصویب کرد"
     source = "isna" if aid == "a" else "irna"
