@@ -67,6 +67,8 @@ class Mentions:
     places: frozenset[str] = frozenset()  # gazetteer ids of the places named (clustering.places)
     speaker: str | None = None  # who made the statement reported (clustering.speakers)
     headline_words: frozenset[str] = frozenset()  # the title's words, folded as speaker keys are
+    judge: str | None = None  # who reacts, if the headline is a reaction ("" unread; speakers.judgement)
+    title_words: frozenset[str] = frozenset()  # every word of the title, folded as speaker keys are
 
 
 _GREGORIAN_MONTHS = ("ژانویه", "فوریه", "مارس", "آوریل", "مه", "می", "ژوئن", "ژوئیه", "جولای", "اوت", "اگوست",
@@ -114,7 +116,7 @@ def weekdays(text: str) -> frozenset[str]:
 def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Mentions:
     """Figures of the title (the lead repeats background figures); dates and weekdays of the text."""
     from clustering.places import on_land, where
-    from clustering.speakers import headline_words, speaker
+    from clustering.speakers import headline_words, judgement, speaker
 
     # Where it happened is the headline's place; a lead often lists the provinces a national
     # story touches (a weather warning for fourteen provinces), which is not its place. A
@@ -124,4 +126,5 @@ def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Menti
     if not on_land(place):
         place = place | where(text)
     return Mentions(numbers(title_tokens), dates(text), weekdays(text), is_media_item(title), place,
-                    speaker(title, text) if title else None, headline_words(title))
+                    speaker(title, text) if title else None, headline_words(title),
+                    judgement(title) if title else None, headline_words(title, every=True))

@@ -44,6 +44,7 @@ FEATURES: tuple[str, ...] = (
     "place_one_sided",  # one names a place (at home or abroad) and the other none
     "home_abroad",  # one names only places in Iran, the other only places abroad
     "stock_shared",  # both say one stock phrase: the dense view reads it, and it names no happening
+    "reaction_to_happening",  # one reacts («... را محکوم کرد»); the other, no statement, names not who reacts
     "figures_next_day",  # different figures a day or more apart: the next day's tally (set by the caller)
 )
 
@@ -297,7 +298,8 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
     foreign = [countries(m.places) - {"IR"} for m in mentions]
     said = [m.speaker for m in mentions]
     names = ("place_shared", "town_shared", "place_conflict", "country_conflict", "speaker_shared", "speaker_conflict",
-             "speaker_unmatched", "speaker_named", "speaker_absent", "place_one_sided", "home_abroad")
+             "speaker_unmatched", "speaker_named", "speaker_absent", "place_one_sided", "home_abroad",
+             "reaction_to_happening")
     out = {n: np.zeros(len(i), np.float32) for n in names}
     seen: dict[tuple, bool | None] = {}
 
@@ -335,6 +337,13 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
     only_home, only_away = home & ~away, away & ~home
     out["place_one_sided"][:] = named[i] != named[j]
     out["home_abroad"][:] = (only_home[i] & only_away[j]) | (only_away[i] & only_home[j])
+    # a reaction against a report of a happening: read only where one side reacts and the other is quiet
+    reacts = np.array([m.judge is not None for m in mentions])
+    quiet = np.array([m.judge is None and m.speaker is None for m in mentions])
+    for p in np.flatnonzero((reacts[i] & quiet[j]) | (reacts[j] & quiet[i])).tolist():
+        a, b = (int(i[p]), int(j[p])) if reacts[i[p]] else (int(j[p]), int(i[p]))
+        key = mentions[a].judge
+        out["reaction_to_happening"][p] = not (key and once(named_in, key, mentions[b].title_words))
     return out
 
 

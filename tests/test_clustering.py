@@ -392,6 +392,29 @@ def test_place_and_speaker_evidence_of_a_pair(a: str, b: str, feature: str) -> N
     assert _place_speaker_columns(said[::-1], np.array([0]), np.array([1]))[feature][0] == 1
 
 
+@pytest.mark.parametrize(("a", "b", "reaction"), [
+    # another actor's judgement of the happening the other report tells
+    ("چین حمله به کنسولگری ایران در هرات را محکوم کرد", "حمله مسلحانه به کنسولگری ایران در هرات", True),
+    ("محکومیت حمله به کنسولگری ایران در هرات از سوی عمان", "کنسولگری ایران در هرات هدف حمله قرار گرفت", True),
+    ("واکنش وزیر بهداشت به تصویب طرح حذف ارز ترجیحی دارو", "مجلس طرح حذف ارز ترجیحی دارو را تصویب کرد", True),
+    ("پیام تسلیت رئیس‌جمهور در پی زلزله خوی", "زلزله ۵.۹ ریشتری خوی را لرزاند", True),
+    # the actor's own comment on what it did: the other headline names it
+    ("واکنش سپاه به روایت آمریکایی‌ها از ماجرای خلیج‌فارس", "جزئیات رویارویی نیروی دریایی سپاه با ناو آمریکایی", False),
+    # two reactions, or a reaction and a statement: speakers decide those, not this
+    ("چین حمله به کنسولگری ایران در هرات را محکوم کرد", "روسیه حمله به کنسولگری ایران در هرات را محکوم کرد", False),
+    ("واکنش وزیر بهداشت به تصویب طرح", "رئیس سازمان غذا و دارو: حذف ارز ترجیحی باعث کمبود نمی‌شود", False),
+    # no reaction at all
+    ("حمله مسلحانه به کنسولگری ایران در هرات", "کنسولگری ایران در هرات هدف حمله قرار گرفت", False),
+])
+def test_a_reaction_to_a_happening_is_marked(a: str, b: str, reaction: bool) -> None:
+    from clustering.mentions import mentions
+    from clustering.pairs import _place_speaker_columns
+
+    said = [mentions(tuple(t.split()), t, t) for t in (a, b)]
+    for order in (said, said[::-1]):  # symmetric
+        assert _place_speaker_columns(order, np.array([0]), np.array([1]))["reaction_to_happening"][0] == reaction
+
+
 def test_a_shared_stock_phrase_is_marked_and_a_different_one_is_not() -> None:
     from clustering.cluster import pair_table
 

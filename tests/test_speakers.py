@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clustering.speakers import same_speaker, speaker, speaker_key
+from clustering.speakers import judgement, same_speaker, speaker, speaker_key
 
 ZWNJ = "\u200c"
 
@@ -160,3 +160,16 @@ def test_same_speaker_over_headlines() -> None:
     c = speaker("استاندار لرستان در جمع خبرنگاران: کالای اساسی کم نداریم")
     assert same_speaker(a, b) is False
     assert same_speaker(a, c) is True
+
+
+@pytest.mark.parametrize(("title", "actor"), [
+    ("واکنش پاکستان به حمله به کنسولگری ایران در هرات", "پاکستان"),
+    ("چین حمله به کنسولگری ایران در هرات را محکوم کرد", "چین"),
+    ("محکومیت حمله به کنسولگری ایران در هرات از سوی عمان", "عمان"),
+    ("فیلم | واکنش صریح روحانی به تهدیدات اخیر ترامپ", "روحانی"),
+    ("پیام تسلیت در پی شهادت دانش‌آموزان میناب", ""),  # a reaction whose author is not read
+    ("حمله مسلحانه به کنسولگری ایران در هرات", None),  # the happening itself
+    ("استاندار لرستان: کالاهای اساسی کافی است", None),  # a statement, not a reaction
+])
+def test_judgement_names_who_reacts(title: str, actor: str | None) -> None:
+    assert judgement(title) == actor
