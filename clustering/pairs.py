@@ -32,6 +32,8 @@ FEATURES: tuple[str, ...] = (
     "media",  # one of the two is a photo or video item («فیلم |», «نخستین تصاویر از ...»)
     "media_chars",  # media times chars: pictures of a happening retell its headline's words
     "media_dense_gap",  # media times dense_gap: a photo item sits in its event's own crowd
+    "same_source_dense",  # same_source times dense_gap: one outlet's house style and templates look alike
+    "same_source_lexical",  # same_source times lexical: its stock wording («به گزارش ...») likewise
     "place_shared",  # both name one place inside Iran below the country (a city, a county, a province)
     "place_conflict",  # both name places, at home or abroad, and none is or contains one of the other's
     "country_conflict",  # both name countries other than Iran, none in common
@@ -381,19 +383,23 @@ def pair_features(
     media = np.array([m.media for m in mentions], bool)
     either_media = (media[i] | media[j]).astype(np.float32)
     char_cos = rowwise_dot(chars, i, j)
+    lexical_cos = rowwise_dot(lexical, i, j)
+    same_source = ((src[i] == src[j]) & (src[i] != "")).astype(np.float32)
     columns = {
         "chars": char_cos,
         "dense_gap": dense_gap,
-        "lexical": rowwise_dot(lexical, i, j),
+        "lexical": lexical_cos,
         "rare": _rare_shared(docs, i, j),
         "numbers_conflict": numbers_conflict,
-        "same_source": (src[i] == src[j]) & (src[i] != ""),
+        "same_source": same_source,
         "date_shared": date_shared > 0,
         "date_conflict": date_conflict,
         "weekday_conflict": weekday_conflict,
         "media": either_media,
         "media_chars": either_media * char_cos,
         "media_dense_gap": either_media * dense_gap,
+        "same_source_dense": same_source * dense_gap,
+        "same_source_lexical": same_source * lexical_cos,
         **_place_speaker_columns(mentions, i, j),
         "stock_shared": np.zeros(len(i), np.float32),  # needs the texts: clustering.cluster.pair_table
         "figures_next_day": np.zeros(len(i), np.float32),  # needs times: clustering.cluster.pair_table
