@@ -168,6 +168,9 @@ def test_same_speaker_over_headlines() -> None:
     ("محکومیت حمله به کنسولگری ایران در هرات از سوی عمان", "عمان"),
     ("فیلم | واکنش صریح روحانی به تهدیدات اخیر ترامپ", "روحانی"),
     ("پیام تسلیت در پی شهادت دانش‌آموزان میناب", ""),  # a reaction whose author is not read
+    ("پیام رئیس قوه قضاییه در پی شهادت دانش‌آموزان مینابی", ""),  # a message after a happening
+    ("تجمع مردم مشهد در محکومیت حملات آمریکایی-صهیونی", ""),  # a rally that condemns
+    ("پیام نوروزی رئیس‌جمهور", None),  # a message about nothing that happened
     ("حمله مسلحانه به کنسولگری ایران در هرات", None),  # the happening itself
     ("استاندار لرستان: کالاهای اساسی کافی است", None),  # a statement, not a reaction
 ])
