@@ -32,7 +32,7 @@ from benchmarks.eval import dev_sets, sample_set
 from clustering.cluster import ClusterParams, PairTable, cannot_link, link, pair_table, same_story_probability
 from clustering.metrics import score_partition
 from clustering.pairs import FEATURES
-from clustering.same_story import FITTED_ALONE, SAME_STORY, VETOES, PairModel
+from clustering.same_story import OUTSIDE_FIT, SAME_STORY, VETOES, PairModel
 
 THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
 # Every labelled set is fitted on and left out in turn (issue 12: leave-one-set-out over all).
@@ -103,7 +103,7 @@ def fit(sets: list[LabelledSet], drop: tuple[str, ...] = (), c: float = 1.0) -> 
     """Logistic regression on standardized features, each set weighing the same; raw-scale weights."""
     from sklearn.linear_model import LogisticRegression
 
-    keep = np.array([f not in drop and f not in FITTED_ALONE for f in FEATURES])
+    keep = np.array([f not in drop and f not in OUTSIDE_FIT for f in FEATURES])
     x = np.concatenate([s.table.features for s in sets])[:, keep].astype(np.float64)
     y = np.concatenate([s.same for s in sets])
     w = np.concatenate([np.full(len(s.same), 1.0 / len(s.same)) for s in sets]) * len(y) / len(sets)
@@ -117,25 +117,7 @@ def fit(sets: list[LabelledSet], drop: tuple[str, ...] = (), c: float = 1.0) -> 
     for name, value in VETOES.items():
         if name in FEATURES and name not in drop:
             weights[FEATURES.index(name)] = value
-    # each FITTED_ALONE weight: a one-feature logistic fit with the model so far as its offset
-    full = np.concatenate([s.table.features for s in sets]).astype(np.float64)
-    offset = full @ weights + bias
-    for name in FITTED_ALONE:
-        if name in FEATURES and name not in drop:
-            column = full[:, FEATURES.index(name)]
-            weights[FEATURES.index(name)] = _fit_alone(column, offset, y, w)
     return PairModel(tuple(round(float(v), 4) for v in weights), round(bias, 4))
-
-
-def _fit_alone(column: np.ndarray, offset: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
-    """The weight of one feature that minimizes the weighted log-loss, the rest held as ``offset``."""
-    from scipy.optimize import minimize_scalar
-
-    def loss(v: float) -> float:
-        z = offset + v * column
-        return float(np.sum(w * (np.logaddexp(0.0, z) - y * z)))
-
-    return float(minimize_scalar(loss, bounds=(-10.0, 10.0), method="bounded").x)
 
 
 def score(s: LabelledSet, model: PairModel, params: ClusterParams) -> dict[str, float]:

@@ -140,7 +140,8 @@ NEXT_DAY_HOURS = 18.0
 
 def _figures_next_day(views: Sequence[ArticleView], said: Sequence[Mentions], pairs: np.ndarray,
                       gap: np.ndarray) -> np.ndarray:
-    """1 where both titles give figures, not the same ones, for different days.
+    """1 where both titles give figures, not the same ones, for different days, or where the
+    days both name as theirs are two or more apart.
 
     The days are the ones the reports name as theirs («امروز شنبه» against «امروز یکشنبه»:
     an evening reading and the next morning's, 16.5 hours apart, a newcomer's case), else
@@ -160,6 +161,11 @@ def _figures_next_day(views: Sequence[ArticleView], said: Sequence[Mentions], pa
     for k in np.flatnonzero(both & named).tolist():
         if said[int(pairs[k, 0])].numbers != said[int(pairs[k, 1])].numbers:
             out[k] = 1.0
+    # two days or more between the days they name as theirs: an update more than a day after
+    # its happening is its own event (../shared/eval README), figures or not («امروز سه‌شنبه»
+    # and «امروز پنجشنبه» of one explosion: a newcomer's case)
+    days = np.minimum((own[pairs[:, 0]] - own[pairs[:, 1]]) % 7, (own[pairs[:, 1]] - own[pairs[:, 0]]) % 7)
+    out[named & (days >= 2) & (np.nan_to_num(gap, nan=48.0) >= NEXT_DAY_HOURS)] = 1.0
     # the rest: only pairs at least 18 hours apart are read
     apart = np.nan_to_num(gap, nan=-1.0) >= NEXT_DAY_HOURS
     for k in np.flatnonzero(both & apart & ~named).tolist():

@@ -47,6 +47,7 @@ FEATURES: tuple[str, ...] = (
     "home_abroad",  # one names only places in Iran, the other only places abroad
     "stock_shared",  # both say one stock phrase: the dense view reads it, and it names no happening
     "reaction_to_happening",  # one reacts («... را محکوم کرد»); the other, no statement, names not who reacts
+    "reactions_apart",  # both react, and who reacts is read on both and not one (speakers.same_speaker)
     "figures_next_day",  # different figures a day or more apart: the next day's tally (set by the caller)
 )
 
@@ -301,7 +302,7 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
     said = [m.speaker for m in mentions]
     names = ("place_shared", "town_shared", "place_conflict", "country_conflict", "speaker_shared", "speaker_conflict",
              "speaker_unmatched", "speaker_named", "speaker_absent", "place_one_sided", "home_abroad",
-             "reaction_to_happening")
+             "reaction_to_happening", "reactions_apart")
     out = {n: np.zeros(len(i), np.float32) for n in names}
     seen: dict[tuple, bool | None] = {}
 
@@ -346,6 +347,11 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
         a, b = (int(i[p]), int(j[p])) if reacts[i[p]] else (int(j[p]), int(i[p]))
         key = mentions[a].judge
         out["reaction_to_happening"][p] = not (key and once(named_in, key, mentions[b].title_words))
+    # two reactions: their actors, where both are read
+    actor = [m.judge or None for m in mentions]
+    read = np.array([a is not None for a in actor])
+    for p in np.flatnonzero(read[i] & read[j]).tolist():
+        out["reactions_apart"][p] = once(same_speaker, actor[int(i[p])], actor[int(j[p])]) is not True
     return out
 
 

@@ -329,6 +329,27 @@ _JUDGEMENT = re.compile(
 )
 
 
+# «پیام تسلیت رئیس‌جمهور در پی ...», «پیام رئیس قوه قضاییه در پی ...»: the message's author
+_MESSAGE_BY = re.compile(r"^پیام(?:\s+(?:تسلیت|تبریک))?\s+(\S.{1,60}?)\s+(?:در\s+پی|به\s+مناسبت|درباره)\s")
+# «سخنگوی وزارت امور خارجه حمله تروریستی راسک را محکوم کرد»: the judged act opens with one of
+# these nouns; the words before it are who judges, when they name an office or a country
+_JUDGED_ACT = frozenset({
+    "حمله", "حملات", "اقدام", "هتک", "اهانت", "قتل", "ترور", "انفجار", "تجاوز", "جنایت", "جنایات", "کشتار",
+    "بمباران", "توقیف", "تحریم", "تصمیم", "سخنان", "اظهارات", "آتش", "قرآن‌سوزی", "قرآنسوزی", "اعدام", "حکم",
+})
+
+
+def _judge_before_act(head: str) -> str | None:
+    words = head.split()
+    for k, word in enumerate(words[1:8], start=1):
+        if fold(word).replace("\u200c", "") in _JUDGED_ACT or word in _JUDGED_ACT:
+            subject = " ".join(words[:k])
+            if _speaker_like(subject) and (_starts_with_office(_words(subject)) or _is_country(subject)):
+                return speaker_key(subject)
+            return None
+    return None
+
+
 def judgement(title: str) -> str | None:
     """The actor of a headline that reacts to something else, "" if that actor cannot be read.
 
@@ -340,7 +361,10 @@ def judgement(title: str) -> str | None:
     first = next((s for s in _SEGMENTS.split(head) if s.strip()), head).strip()
     if not _JUDGEMENT.search(first):
         return None
-    return _from_reaction(first) or _from_stance(first) or ""
+    message = _MESSAGE_BY.match(first)
+    if message and message.group(1) not in {"تسلیت", "تبریک"} and _speaker_like(message.group(1)):
+        return speaker_key(message.group(1)) or ""
+    return _from_reaction(first) or _from_stance(first) or _judge_before_act(first) or ""
 
 
 def _clean(text: str, first: bool) -> str:

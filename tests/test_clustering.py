@@ -422,6 +422,43 @@ def test_a_reaction_to_a_happening_is_marked(a: str, b: str, reaction: bool) -> 
         assert _place_speaker_columns(order, np.array([0]), np.array([1]))["reaction_to_happening"][0] == reaction
 
 
+@pytest.mark.parametrize(("a", "b", "apart"), [
+    # two actors' reactions to one happening: two events
+    ("سخنگوی وزارت امور خارجه حمله تروریستی راسک را محکوم کرد", "واکنش پاکستان به حمله تروریستی در راسک", True),
+    ("پیام تسلیت رئیس‌جمهور در پی شهادت مأموران در راسک", "محکومیت حمله تروریستی راسک از سوی وزارت خارجه", True),
+    # one actor's reaction, two outlets
+    ("سخنگوی وزارت امور خارجه حمله تروریستی راسک را محکوم کرد", "محکومیت حمله تروریستی راسک از سوی وزارت خارجه",
+     False),
+    # an actor not read on one side: nothing says they differ
+    ("تجمع مردم قم در محکومیت هتک حرمت قرآن", "عراق هتک حرمت قرآن در سوئد را محکوم کرد", False),
+])
+def test_two_reactions_by_different_actors_are_apart(a: str, b: str, apart: bool) -> None:
+    from clustering.mentions import mentions
+    from clustering.pairs import _place_speaker_columns
+
+    said = [mentions(tuple(t.split()), t, t) for t in (a, b)]
+    for order in (said, said[::-1]):
+        assert _place_speaker_columns(order, np.array([0]), np.array([1]))["reactions_apart"][0] == apart
+
+
+def test_an_update_two_named_days_on_is_its_own_event() -> None:
+    # «امروز سه‌شنبه» and «امروز پنجشنبه» of one explosion, 47 hours apart, no figure in the later
+    # headline (a newcomer's case); the next day's update with its own day stays joinable
+    from clustering.cluster import pair_table
+
+    tuesday = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+    texts = [("انفجار گاز در ساختمان مسکونی گوهردشت کرج؛ ۲ نفر جان باختند", "صبح امروز سه‌شنبه انفجار گاز رخ داد", 0),
+             ("دو مصدوم انفجار گوهردشت کرج در بیمارستان درگذشتند", "امروز پنجشنبه دو مصدوم جان باختند", 47),
+             ("یک مصدوم انفجار گوهردشت کرج درگذشت", "امروز چهارشنبه یک مصدوم جان باخت", 22)]
+    views = [ArticleView(str(k), tuple(f"{t} {b}".split()), tuesday + timedelta(hours=h), "irna", text=f"{t} {b}",
+                         title=t, title_lemmas=tuple(t.split())) for k, (t, b, h) in enumerate(texts)]
+    vectors = np.tile(np.ones((1, 8), np.float32) / np.sqrt(8), (3, 1))
+    table = pair_table(views, vectors, ClusterParams())
+    flagged = {tuple(p) for p in table.pairs[table.features[:, FEATURES.index("figures_next_day")] > 0].tolist()}
+    assert (0, 1) in flagged  # Tuesday and Thursday
+    assert (0, 2) not in flagged  # Tuesday and the next day, within about a day
+
+
 def test_a_shared_stock_phrase_is_marked_and_a_different_one_is_not() -> None:
     from clustering.cluster import pair_table
 

@@ -17,13 +17,13 @@ from flows.settings import Settings
 KNOWN_GAPS = {
     # Cases a newcomer wrote (variants/probe-*) that dastan still gets wrong, each for a reason
     # of its own kind:
-    "probe-n1-condemnations": "a country's condemnation of an attack abroad joins the attack's reports: "
-                              "reaction_to_happening (fitted -1.37) is outweighed by the words they share; "
-                              "as a veto (-6) it fixes this case but costs rss2020_dev pair F1 0.013",
-    "probe-n7-reaction": "a minister's reaction to a bill joins the bill's reports, which share its words; "
-                         "not even a veto of reaction_to_happening keeps it apart",
+    "probe-n7-reaction": "the food and drug chief's statement on a bill («رئیس سازمان غذا و دارو: ...») "
+                         "joins the bill's reports: a headline with a speaker against one without is "
+                         "often one statement reported twice (rss2020_dev), so it is no veto",
     "probe-n9-same-outlet-template": "one outlet's daily price posts share a date and a template; the "
                                      "commodity is no place or speaker",
+    "probe2-q6-quran-rallies": "a rally's actor («تجمع مردم مشهد در محکومیت ...») is not read, so the rally "
+                               "and a ministry's condemnation of one burning are not known to be two actors",
 }
 
 
