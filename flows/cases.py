@@ -112,9 +112,23 @@ def judge(case: StoryCase, stories: list[dict[str, Any]], first_ids: dict[str, s
     """Compare the final stories (``list_stories`` rows) with the case's right answer."""
     found = {frozenset(s["articles"]) for s in stories if len(s["articles"]) > 1}
     want = set(case.groups)
-    problems = [f"merged wrongly: {sorted(g)}" for g in sorted(found - want, key=sorted)]
-    problems += [f"not found as one story: {sorted(g)}" for g in sorted(want - found, key=sorted)]
     story_of = {a: s["story_id"] for s in stories for a in s["articles"]}
+    event_of = {a: min(g) for g in want for a in g}  # a report of no group is an event of its own
+    problems = []
+    for g in sorted(found - want, key=sorted):
+        parts: dict[str, list[str]] = {}
+        for a in sorted(g):
+            parts.setdefault(event_of.get(a, a), []).append(a)
+        if len(parts) > 1:
+            problems.append(f"one story joins {len(parts)} events: " + " + ".join(str(p) for p in parts.values()))
+        else:
+            problems.append(f"one story holds only part of an event: {sorted(g)}")
+    for g in sorted(want - found, key=sorted):
+        holders = {story_of.get(a) for a in g}
+        if len(holders) > 1:
+            problems.append(f"one event split across {len(holders)} stories: {sorted(g)}")
+        else:
+            problems.append(f"one event inside a story with others: {sorted(g)}")
     thread_of = {s["story_id"]: s.get("thread_id") for s in stories}
     for a in case.stable:
         if a in first_ids and story_of.get(a) != first_ids[a]:

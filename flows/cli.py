@@ -403,7 +403,11 @@ def _evaluate_cases(args: argparse.Namespace) -> int:
             for problem in r.problems:
                 print(f"         {problem}")
         print(f"{sum(r.ok for r in results)} of {len(results)} story cases right")
-    return 0 if all(r.ok for r in results) else EXIT_ERROR
+    wrong = [r.name for r in results if not r.ok]
+    if wrong:
+        print(f"dastan: {len(wrong)} of {len(results)} story cases wrong: {', '.join(wrong)}", file=sys.stderr)
+        return EXIT_ERROR
+    return 0
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
@@ -596,7 +600,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="list N of the wrong merges and splits (default 10)")
     p.add_argument("--config", type=Path, help="settings file")
     p.add_argument("--model", help='embedding model: "default" or a sentence-transformers directory')
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON object (with --cases: one per case, a line each)")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("model", help="the embedding model")

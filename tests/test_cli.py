@@ -83,12 +83,15 @@ def test_evaluate_without_a_set_or_cases_says_what_it_needs(capsys) -> None:
 def test_evaluate_cases_reports_each_case_and_fails_when_one_is_wrong(monkeypatch, capsys) -> None:
     from flows import cases
 
-    wrong = cases.CaseResult("two-quakes", (("a", "b", "c"),), ("merged wrongly: ['a', 'b', 'c']",))
+    wrong = cases.CaseResult("two-quakes", (("a", "b", "c"),), ("one story joins 2 events: ['a', 'b'] + ['c']",))
     monkeypatch.setattr(cases, "run_cases", lambda settings, folder: [cases.CaseResult("background", ()), wrong])
     assert main(["evaluate", "--cases"]) == 1
-    out = capsys.readouterr().out
-    assert "right  background" in out and "WRONG  two-quakes" in out and "merged wrongly" in out
+    captured = capsys.readouterr()
+    out = captured.out
+    assert "right  background" in out and "WRONG  two-quakes" in out and "one story joins 2 events" in out
     assert "1 of 2 story cases right" in out
+    # exit 1 says why on stderr, as every error does
+    assert captured.err.strip() == "dastan: 1 of 2 story cases wrong: two-quakes"
 
 
 def test_evaluate_cases_of_a_folder_without_cases_says_so(tmp_path, capsys) -> None:

@@ -41,8 +41,17 @@ def test_judge_names_what_is_wrong() -> None:
     stories = [{"story_id": "s1", "articles": ["a", "c"]}, {"story_id": "s2", "articles": ["b"]}]
     result = judge(case, stories, {"a": "s0"})
     assert not result.ok
-    assert result.problems == ("merged wrongly: ['a', 'c']", "not found as one story: ['a', 'b']",
+    assert result.problems == ("one story joins 2 events: ['a'] + ['c']",
+                               "one event split across 2 stories: ['a', 'b']",
                                "the story of a changed id: s0 -> s1")
+    # an event whole inside a bigger story, and a story that is part of one event
+    inside = judge(case, [{"story_id": "s1", "articles": ["a", "b", "c"]}], {})
+    assert inside.problems == ("one story joins 2 events: ['a', 'b'] + ['c']",
+                               "one event inside a story with others: ['a', 'b']")
+    three = StoryCase("t", ((),), (frozenset({"a", "b", "c"}),))
+    part = judge(three, [{"story_id": "s1", "articles": ["a", "b"]}, {"story_id": "s2", "articles": ["c"]}], {})
+    assert part.problems == ("one story holds only part of an event: ['a', 'b']",
+                             "one event split across 2 stories: ['a', 'b', 'c']")
     right = judge(case, [{"story_id": "s0", "articles": ["a", "b"]}, {"story_id": "s3", "articles": ["c"]}],
                   {"a": "s0"})
     assert right == CaseResult("t", (("a", "b"),), ())
