@@ -388,14 +388,17 @@ def test_a_headline_naming_only_a_sea_takes_its_place_from_the_lead() -> None:
     ("روسیه انفجار مرگبار در هرات را محکوم کرد", "انفجار مرگبار در هرات ۱۲ کشته برجا گذاشت", "speaker_absent"),
 ])
 def test_place_and_speaker_evidence_of_a_pair(a: str, b: str, feature: str) -> None:
+    assert headline_pair_evidence(a, b, feature) == [1.0, 1.0]
+
+
+def headline_pair_evidence(a: str, b: str, feature: str) -> list[float]:
+    """One place-and-speaker feature of two headlines, read in both orders (it is symmetric)."""
     from clustering.mentions import mentions
     from clustering.pairs import _place_speaker_columns
 
     said = [mentions(tuple(t.split()), t, t) for t in (a, b)]
-    columns = _place_speaker_columns(said, np.array([0]), np.array([1]))
-    assert columns[feature][0] == 1
-    # the evidence of a pair is symmetric
-    assert _place_speaker_columns(said[::-1], np.array([0]), np.array([1]))[feature][0] == 1
+    return [float(_place_speaker_columns(order, np.array([0]), np.array([1]))[feature][0])
+            for order in (said, said[::-1])]
 
 
 @pytest.mark.parametrize(("a", "b", "reaction"), [
@@ -414,12 +417,7 @@ def test_place_and_speaker_evidence_of_a_pair(a: str, b: str, feature: str) -> N
     ("حمله مسلحانه به کنسولگری ایران در هرات", "کنسولگری ایران در هرات هدف حمله قرار گرفت", False),
 ])
 def test_a_reaction_to_a_happening_is_marked(a: str, b: str, reaction: bool) -> None:
-    from clustering.mentions import mentions
-    from clustering.pairs import _place_speaker_columns
-
-    said = [mentions(tuple(t.split()), t, t) for t in (a, b)]
-    for order in (said, said[::-1]):  # symmetric
-        assert _place_speaker_columns(order, np.array([0]), np.array([1]))["reaction_to_happening"][0] == reaction
+    assert headline_pair_evidence(a, b, "reaction_to_happening") == [float(reaction)] * 2
 
 
 @pytest.mark.parametrize(("a", "b", "apart"), [
@@ -433,12 +431,7 @@ def test_a_reaction_to_a_happening_is_marked(a: str, b: str, reaction: bool) -> 
     ("تجمع مردم قم در محکومیت هتک حرمت قرآن", "عراق هتک حرمت قرآن در سوئد را محکوم کرد", False),
 ])
 def test_two_reactions_by_different_actors_are_apart(a: str, b: str, apart: bool) -> None:
-    from clustering.mentions import mentions
-    from clustering.pairs import _place_speaker_columns
-
-    said = [mentions(tuple(t.split()), t, t) for t in (a, b)]
-    for order in (said, said[::-1]):
-        assert _place_speaker_columns(order, np.array([0]), np.array([1]))["reactions_apart"][0] == apart
+    assert headline_pair_evidence(a, b, "reactions_apart") == [float(apart)] * 2
 
 
 def test_an_update_two_named_days_on_is_its_own_event() -> None:
