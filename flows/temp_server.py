@@ -8,8 +8,10 @@ process watches its parent: on Linux the kernel sends it SIGTERM when the run di
 (``prctl(PR_SET_PDEATHSIG)``), and everywhere a watchdog thread notices the new parent and
 stops it, killing it outright 5 s later if shutting down hangs.
 
-Prefect finds the server through the default instance of ``SubprocessASGIServer``, as its
-own ``prefect_test_harness`` does. Run as ``python -m flows.temp_server PARENT_PID
+The server dastan starts before importing Prefect (:func:`launch_early`) is given to
+Prefect by its URL, as a configured server would be; one started later (when the early one
+failed) is Prefect's own ``SubprocessASGIServer``, found through its default instance as
+``prefect_test_harness`` does. Run as ``python -m flows.temp_server PARENT_PID
 UVICORN_ARGS...``, this module is the server's side; its import is the standard library only.
 """
 
@@ -85,7 +87,30 @@ def launch_early() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
-    _early.append((subprocess.Popen(_server_command(port, app_dir), env=_server_env()), port))
+    proc = subprocess.Popen(_server_command(port, app_dir), env=_server_env())
+    _early.append((proc, port))
+    threading.Thread(target=_warm_up, args=(f"http://127.0.0.1:{port}/api", proc), name="server-warm-up",
+                     daemon=True).start()
+
+
+def _warm_up(url: str, proc: Any) -> None:
+    """Ask the early server, as soon as it listens, what a run's first request asks (its version).
+
+    Its first answer costs it 0.5-1 s of start-up of its own (the run waited for it when its
+    flow began); asked here, it is spent while the run still imports Prefect and prepares.
+    A thread that mostly sleeps; it gives up with the server or after STARTUP_SECONDS.
+    """
+    import urllib.request
+
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # 127.0.0.1: never a proxy
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with opener.open(f"{url}/admin/version", timeout=10) as answer:
+                answer.read()
+            return
+        except OSError:  # not listening yet
+            time.sleep(0.1)
 
 
 def _answers(url: str, proc: Any, timeout: float) -> bool:
@@ -129,6 +154,19 @@ def tie_temporary_server() -> None:
             early[0].kill()
             early[0].wait()
         return
+    # Prefect's temporary server is kept in this process as an instance of
+    # SubprocessASGIServer, whose module imports the whole server (3 s of the run's main
+    # thread, issue 15). The early process is that same server: Prefect is pointed at its
+    # URL instead, as at a server of its own, and this process stops it at exit.
+    # Prefect waits 20 s by default; on a machine busy with other work the server took longer.
+    timeout = max(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value(), STARTUP_SECONDS)
+    if early is not None:
+        url = f"http://127.0.0.1:{early[1]}/api"
+        if _answers(url, early[0], timeout):
+            atexit.register(_stop, early[0])
+            _use_api(url)
+            return
+        _stop(early[0])  # ended (its port taken?) or never answered: start one the usual way
     from prefect.server.api.server import SubprocessASGIServer
 
     class TiedServer(SubprocessASGIServer):
@@ -144,19 +182,43 @@ def tie_temporary_server() -> None:
             return subprocess.Popen(_server_command(int(self.port or 0), str(prefect.__module_path__.parent)),
                                     env=env)
 
-    # Prefect waits 20 s by default; on a machine busy with other work the server took longer.
-    timeout = max(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value(), STARTUP_SECONDS)
     server = SubprocessASGIServer._instances.get(None) or TiedServer()  # now SubprocessASGIServer()
-    if early is not None and not server.running:
-        # adopt the early process as Prefect's own start() would have left it
-        server.port, server.server_process, server.running = early[1], early[0], True
-        atexit.register(server.stop)
-        if not _answers(server.api_url, early[0], timeout):
-            server.stop()  # ended (its port taken?) or never answered: start one the usual way
-            server = TiedServer()
     # Started here, in the calling thread, not in whichever thread first asks Prefect for a
     # client (the kernel signals the server when the thread that started it ends).
     server.start(timeout=timeout)
+
+
+def _stop(proc: Any) -> None:
+    """Stop a server process as Prefect's SubprocessASGIServer.stop does: SIGTERM, then
+    SIGKILL if it has not ended 5 s later."""
+    import subprocess
+
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=GRACE_SECONDS)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _use_api(url: str) -> None:
+    """Point this process's Prefect at the temporary server at ``url``, as a configured
+    PREFECT_API_URL would (every thread: the global settings context).
+
+    No UI URL: the server serves none, and Prefect then prints no link to one, as with its
+    own temporary server. No flow run heartbeats: they tell a server that a run has
+    crashed, and this server ends with the run (the heartbeat thread also held the end of
+    every run for up to 1 s).
+    """
+    import prefect.context
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, PREFECT_UI_URL
+
+    root = prefect.context.GLOBAL_SETTINGS_CONTEXT
+    updates = {PREFECT_API_URL: url, PREFECT_UI_URL: "", PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+    prefect.context.GLOBAL_SETTINGS_CONTEXT = prefect.context.SettingsContext(
+        profile=root.profile, settings=root.settings.copy_with_update(updates=updates))
 
 
 def main(argv: list[str]) -> None:
