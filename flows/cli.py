@@ -120,6 +120,10 @@ def _run(settings: Any, paths: Sequence[str], verbose: bool) -> dict[str, Any]:
     from flows.temp_server import launch_early
 
     launch_early()  # Prefect's temporary server boots while Prefect is imported here
+    if not settings.flow.dask_address:  # (with Dask, the workers embed)
+        from flows.embed_process import start_early
+
+        start_early(settings.embed)  # the model loads in its own process while the run starts and ingests
     from flows.pipeline import run_local
 
     _quiet_known_errors()

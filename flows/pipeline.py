@@ -353,5 +353,14 @@ def run_local(settings: Settings, inputs: Sequence[str], sources: list[str] | No
     def local_pipeline(inputs: list[str]) -> dict[str, Any]:
         return run_pipeline(settings, inputs, sources, run_kind="pipeline" if sources is None else "fetch-feeds")
 
+    if inputs:
+        from ingest.normalize import prepare
+
+        prepare()  # hazm's tables (seconds) while the temporary server boots: ingestion needs them
     tie_temporary_server()  # a temporary API server must not outlive this process (issue 15)
-    return local_pipeline(list(inputs))
+    try:
+        return local_pipeline(list(inputs))
+    finally:
+        from flows.embed_process import stop_all
+
+        stop_all()  # the encoder process started for this run (flows.cli), if any

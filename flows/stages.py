@@ -258,9 +258,12 @@ def pending_texts(db: Database, model_id: str, settings: Settings) -> list[tuple
 def embed_texts(texts: Sequence[str], params: EmbedParams) -> np.ndarray:
     """Vectors of a batch of texts (a Prefect task runs this on a worker)."""
     from clustering.embed import resolved
+    from flows import embed_process
 
     # "auto" and the backend it means here are one encoder: loaded once, not once per spelling
-    return cached_encoder(resolved(params)).encode(list(texts), kind=params.prompt)
+    params = resolved(params)
+    vectors = embed_process.encode(texts, params)  # the run's encoder process, when it started one
+    return vectors if vectors is not None else cached_encoder(params).encode(list(texts), kind=params.prompt)
 
 
 def store_vectors(db: Database, hashes: Sequence[str], vectors: np.ndarray, model_id: str) -> None:

@@ -161,6 +161,16 @@ def stopwords() -> frozenset[str]:
     return frozenset(normalize_line(w) for w in _hazm().stopwords_list())
 
 
+def prepare() -> None:
+    """Build hazm's normalizer, tokenizer, lemmatizer and stopwords now rather than on the
+    first text: seconds, once per process, that a run can spend while it waits for
+    something else (its Prefect server booting)."""
+    _normalizer()
+    _word_tokenizer()
+    _lemmatizer()
+    stopwords()
+
+
 def clean_invisible(text: str) -> str:
     """Drop control and zero-width characters (not ZWNJ) and unify line ends and spaces."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
