@@ -28,18 +28,29 @@ def save_signatures(con: Any, article_ids: Sequence[str], signatures: Sequence[n
     }))
 
 
-def candidates(con: Any, band_keys: Sequence[int]) -> dict[str, tuple[np.ndarray, int, datetime | None, str | None]]:
-    """Stored articles sharing any band key: signature, shingle count, publication time, duplicate_of."""
-    if not band_keys:
-        return {}
+def candidates_by_band(con: Any, band_keys: Sequence[int]) -> tuple[
+        dict[int, list[str]], dict[str, tuple[np.ndarray, int, datetime | None, str | None]]]:
+    """Stored articles sharing a band key with a batch, in two queries (not one per article):
+    the stored articles under each key, and each one's signature, shingle count, publication
+    time and duplicate_of (a pending copy mark included)."""
+    keys = sorted(set(band_keys))
+    if not keys:
+        return {}, {}
+    by_key: dict[int, list[str]] = {}
+    for key, aid in con.execute(
+            "SELECT band_key, article_id FROM signature_bands WHERE band_key IN (SELECT unnest(?))",
+            [keys]).fetchall():
+        by_key.setdefault(key, []).append(aid)
+    ids = sorted({aid for aids in by_key.values() for aid in aids})
     rows = con.execute(
         """SELECT s.article_id, s.signature, s.n_shingles, a.published_at,
                   coalesce(p.duplicate_of, a.duplicate_of)
            FROM signatures s JOIN articles a USING (article_id) LEFT JOIN pending_copies p USING (article_id)
-           WHERE s.article_id IN (SELECT article_id FROM signature_bands WHERE band_key IN (SELECT unnest(?)))""",
-        [list(band_keys)],
-    ).fetchall()
-    return {aid: (np.array(sig, dtype=np.uint64), n, pub, dup) for aid, sig, n, pub, dup in rows}
+           WHERE s.article_id IN (SELECT unnest(?))""",
+        [ids],
+    ).fetchall() if ids else []
+    found = {aid: (np.array(sig, dtype=np.uint64), n, pub, dup) for aid, sig, n, pub, dup in rows}
+    return {k: [aid for aid in aids if aid in found] for k, aids in by_key.items()}, found
 
 
 def defer_duplicate_of(con: Any, article_id: str, original: str) -> None:
