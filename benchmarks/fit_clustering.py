@@ -11,7 +11,8 @@ fits a logistic regression. It prints:
   left out (what ``make eval`` prints too);
 - with ``--ablation``: each feature left out, refitted, scored at the default threshold.
 
-The place, speaker and next-day vetoes are set, not fitted (clustering.same_story.VETOES). Run:
+The place, speaker, next-day and reaction vetoes are set, not fitted (clustering.same_story.VETOES);
+the reaction vetoes stay out of the regression (same_story.OUTSIDE_FIT). Run:
 ``python -m benchmarks.fit_clustering [--cache /tmp/dastan-fit] [--ablation]``.
 """
 

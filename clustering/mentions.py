@@ -116,7 +116,7 @@ def weekdays(text: str) -> frozenset[str]:
 def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Mentions:
     """Figures of the title (the lead repeats background figures); dates and weekdays of the text."""
     from clustering.places import on_land, where
-    from clustering.speakers import headline_words, judgement, speaker
+    from clustering.speakers import headline_words, judgement, speaker, title_words
 
     # Where it happened is the headline's place; a lead often lists the provinces a national
     # story touches (a weather warning for fourteen provinces), which is not its place. A
@@ -127,4 +127,4 @@ def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Menti
         place = place | where(text)
     return Mentions(numbers(title_tokens), dates(text), weekdays(text), is_media_item(title), place,
                     speaker(title, text) if title else None, headline_words(title),
-                    judgement(title) if title else None, headline_words(title, every=True))
+                    judgement(title) if title else None, title_words(title))

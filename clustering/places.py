@@ -361,7 +361,7 @@ _VEHICLE = re.compile(
     _CARRIER + r"(?:\s+" + _CARRIER + r")*\s+(" + _WORD_END + r"(?:\s*[-–]\s*" + _WORD_END + r")?)"
 )
 
-# «پالایشگاه اراک», «نیروگاه بوشهر», «فرودگاه امام»: a plant or port named after a town often
+# «پالایشگاه اراک», «نیروگاه بوشهر», «سد کرج»: a plant, dam or mine named after a town often
 # stands outside it (the Arak refinery is in Shazand county, a newcomer's case), so its town
 # counts as its province, as a road's ends do.
 _FACILITY = re.compile(

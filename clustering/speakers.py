@@ -333,16 +333,17 @@ _JUDGEMENT = re.compile(
 _MESSAGE_BY = re.compile(r"^پیام(?:\s+(?:تسلیت|تبریک))?\s+(\S.{1,60}?)\s+(?:در\s+پی|به\s+مناسبت|درباره)\s")
 # «سخنگوی وزارت امور خارجه حمله تروریستی راسک را محکوم کرد»: the judged act opens with one of
 # these nouns; the words before it are who judges, when they name an office or a country
-_JUDGED_ACT = frozenset({
+_JUDGED_ACT = frozenset(fold(w).replace("\u200c", "") for w in (
     "حمله", "حملات", "اقدام", "هتک", "اهانت", "قتل", "ترور", "انفجار", "تجاوز", "جنایت", "جنایات", "کشتار",
-    "بمباران", "توقیف", "تحریم", "تصمیم", "سخنان", "اظهارات", "آتش", "قرآن‌سوزی", "قرآنسوزی", "اعدام", "حکم",
-})
+    "بمباران", "توقیف", "تحریم", "تصمیم", "سخنان", "اظهارات", "آتش", "قرآن‌سوزی", "اعدام", "حکم",
+))
 
 
 def _judge_before_act(head: str) -> str | None:
+    """The office or country before the judged act («سخنگوی وزارت ... حمله ... را محکوم کرد»)."""
     words = head.split()
     for k, word in enumerate(words[1:8], start=1):
-        if fold(word).replace("\u200c", "") in _JUDGED_ACT or word in _JUDGED_ACT:
+        if fold(word).replace("\u200c", "") in _JUDGED_ACT:
             subject = " ".join(words[:k])
             if _speaker_like(subject) and (_starts_with_office(_words(subject)) or _is_country(subject)):
                 return speaker_key(subject)
@@ -399,16 +400,19 @@ def speaker(title: str, text: str = "") -> str | None:
     return _with_place(key, f"{title} {text[:300]}") if key else None
 
 
-def headline_words(title: str, every: bool = False) -> frozenset[str]:
-    """A headline's words folded as speaker keys fold them (to look a speaker up in it).
+def title_words(title: str) -> frozenset[str]:
+    """Every word of a headline, folded as speaker keys fold them (to look an actor up in it)."""
+    return frozenset(_folded(title).split())
 
-    Unless ``every``, only a headline that could itself be a speaker phrase (seven words or
-    fewer, not vague) gives its words: the speaker features were fitted so («جدل سخت ظریف و
-    ترامپ» names Zarif), and giving every headline's words cost stream2026_dev 0.421/0.934 ->
-    0.410/0.930 pair/B-cubed F1 refitted (a long headline names people it is not about).
+
+def headline_words(title: str) -> frozenset[str]:
+    """The words of a headline that could itself be a speaker phrase, folded as keys are.
+
+    Only a headline of seven words or fewer, not vague, gives its words: the speaker features
+    were fitted so («جدل سخت ظریف و ترامپ» names Zarif), and every headline's words
+    (:func:`title_words`) cost stream2026_dev 0.421/0.934 -> 0.410/0.930 pair/B-cubed F1
+    refitted (a long headline names people it is not about).
     """
-    if every:
-        return frozenset(_folded(title).split())
     key = speaker_key(title) if title.strip() else None
     return frozenset(key.split()) if key else frozenset()
 

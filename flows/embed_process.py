@@ -20,6 +20,7 @@ with vectors or with the error it met, pickled, on its pipes.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import pickle
@@ -82,10 +83,8 @@ class EncoderProcess:
     def close(self) -> None:
         """End the process (it exits when its input closes), killing it if it does not."""
         for f in (self._send, self._receive):
-            try:
+            with contextlib.suppress(OSError):
                 f.close()
-            except OSError:
-                pass
         try:
             self._proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
@@ -106,7 +105,7 @@ def start_early(embed: Any) -> None:
         if known_encoder_id(embed) is None:
             return
         params = resolved(embed)
-    except Exception:  # noqa: BLE001 - the run meets the same error and reports it
+    except Exception:
         return
     if params not in _started:
         if not _started:
@@ -144,7 +143,7 @@ def serve(parent: int, read_fd: int, write_fd: int) -> None:
         from clustering.embed import load_encoder
 
         encoder = load_encoder(params)
-    except Exception as err:  # noqa: BLE001 - told to the run, which loads it itself and reports
+    except Exception as err:
         error = f"{type(err).__name__}: {err}"
     while True:
         try:
@@ -156,7 +155,7 @@ def serve(parent: int, read_fd: int, write_fd: int) -> None:
         else:
             try:
                 reply = ("ok", encoder.encode(texts, kind=kind))
-            except Exception as err:  # noqa: BLE001
+            except Exception as err:
                 reply = ("error", f"{type(err).__name__}: {err}")
         pickle.dump(reply, send, protocol=pickle.HIGHEST_PROTOCOL)
         send.flush()
