@@ -51,6 +51,28 @@ _MEDIA = re.compile(
 )
 
 
+# A digest: one headline over several happenings («اخبار کوتاه اردبیل / ...», «از شهادت ... در
+# میناب تا آغاز به کار کارگروه‌های دولت»). It is its own event (stream2026_dev's rule 4: a feature
+# stays with its happening only if it names no other), whatever it shares with each happening.
+# «از X تا Y» counts when both ends are phrases of two words or more and X is no time («از امروز
+# تا ...», «از ساعت ۸ تا ۱۲») nor a one-word figure of speech («از شایعه تا واقعیت»).
+_DIGEST_HEAD = re.compile(
+    r"^\s*(?:(?:اخبار|خبرهای?)\s+(?:کوتاه|مهم)|(?:خلاصه|گزیده|مهم\u200cترین|مهمترین|مرور)\s+(?:اخبار|خبرها|خبرهای))"
+    r"(?![\u0600-\u06FF])"
+)
+_FROM_TO = re.compile(r"^\s*از\s+(\S+\s+\S.{0,80}?)\s+تا\s+(\S+\s+\S+)")
+_TIMES = frozenset({"امروز", "فردا", "دیروز", "امشب", "ساعت", "روز", "هفته", "ماه", "سال", "ابتدای", "اول", "صبح",
+                    "شب", "اکنون", "حالا", "زمان", "دهه", "قرن", "اوایل", "اواسط", "اواخر", "نیمه"})
+
+
+def is_digest(title: str) -> bool:
+    """Whether a headline rounds up several happenings (see _DIGEST_HEAD and _FROM_TO)."""
+    if _DIGEST_HEAD.search(title):
+        return True
+    m = _FROM_TO.search(title)
+    return bool(m) and m.group(1).split()[0] not in _TIMES and not any(c.isdigit() for c in m.group(1).split()[0])
+
+
 def is_media_item(title: str) -> bool:
     """Whether a headline presents pictures, video or sound of something («عکس | ...»)."""
     return bool(_MEDIA.search(title.replace("\u200c", "")))
@@ -69,6 +91,8 @@ class Mentions:
     headline_words: frozenset[str] = frozenset()  # the title's words, folded as speaker keys are
     judge: str | None = None  # who reacts, if the headline is a reaction ("" unread; speakers.judgement)
     title_words: frozenset[str] = frozenset()  # every word of the title, folded as speaker keys are
+    digest: bool = False  # a headline over several happenings (see is_digest)
+    crowd: str | None = None  # the rally or town's people a headline is about (speakers.crowd)
 
 
 _GREGORIAN_MONTHS = ("ژانویه", "فوریه", "مارس", "آوریل", "مه", "می", "ژوئن", "ژوئیه", "جولای", "اوت", "اگوست",
@@ -116,7 +140,7 @@ def weekdays(text: str) -> frozenset[str]:
 def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Mentions:
     """Figures of the title (the lead repeats background figures); dates and weekdays of the text."""
     from clustering.places import on_land, where
-    from clustering.speakers import headline_words, judgement, speaker, title_words
+    from clustering.speakers import crowd, headline_words, judgement, speaker, title_words
 
     # Where it happened is the headline's place; a lead often lists the provinces a national
     # story touches (a weather warning for fourteen provinces), which is not its place. A
@@ -127,4 +151,5 @@ def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Menti
         place = place | where(text)
     return Mentions(numbers(title_tokens), dates(text), weekdays(text), is_media_item(title), place,
                     speaker(title, text) if title else None, headline_words(title),
-                    judgement(title) if title else None, title_words(title))
+                    judgement(title) if title else None, title_words(title), is_digest(title),
+                    crowd(title) if title else None)

@@ -47,9 +47,15 @@ FEATURES: tuple[str, ...] = (
     "home_abroad",  # one names only places in Iran, the other only places abroad
     "stock_shared",  # both say one stock phrase: the dense view reads it, and it names no happening
     "reaction_to_happening",  # one reacts («... را محکوم کرد»); the other, no statement, names not who reacts
-    "reactions_apart",  # both react, and who reacts is read on both and not one (speakers.same_speaker)
+    "reactions_apart",  # both react, and who reacts is read on both and not one (speakers.same_speaker); or one
+    # reacts and the other speaks, and the two are known to differ
+    "digest",  # one of the two rounds up several happenings (mentions.is_digest), and they are no copies
     "figures_next_day",  # different figures a day or more apart: the next day's tally (set by the caller)
 )
+
+
+# The character cosine above which two headlines are one text retyped (typo re-posts, wire copy).
+DIGEST_COPY = 0.9
 
 
 @dataclass(frozen=True)
@@ -302,7 +308,7 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
     said = [m.speaker for m in mentions]
     names = ("place_shared", "town_shared", "place_conflict", "country_conflict", "speaker_shared", "speaker_conflict",
              "speaker_unmatched", "speaker_named", "speaker_absent", "place_one_sided", "home_abroad",
-             "reaction_to_happening", "reactions_apart")
+             "reaction_to_happening", "reactions_apart")  # "digest" needs the character cosine: pair_features
     out = {n: np.zeros(len(i), np.float32) for n in names}
     seen: dict[tuple, bool | None] = {}
 
@@ -346,12 +352,22 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
     for p in np.flatnonzero((reacts[i] & quiet[j]) | (reacts[j] & quiet[i])).tolist():
         a, b = (int(i[p]), int(j[p])) if reacts[i[p]] else (int(j[p]), int(i[p]))
         key = mentions[a].judge
-        out["reaction_to_happening"][p] = not (key and once(named_in, key, mentions[b].title_words))
+        # a rally's people are named by another report of that rally («تجمع مردمی ... در گرگان»)
+        named = bool(key) and (once(named_in, key, mentions[b].title_words) or key == mentions[b].crowd)
+        out["reaction_to_happening"][p] = not named
     # two reactions: their actors, where both are read
     actor = [m.judge or None for m in mentions]
     read = np.array([a is not None for a in actor])
     for p in np.flatnonzero(read[i] & read[j]).tolist():
         out["reactions_apart"][p] = once(same_speaker, actor[int(i[p])], actor[int(j[p])]) is not True
+    # a reaction and a statement: apart only when the two actors are known to differ («استاندار
+    # هرمزگان: ...» and «پیام تسلیت نماینده ولی‌فقیه در هرمزگان ...»); a spokesman's name against
+    # his office cannot be told, and stays open
+    speaks = np.array([m.judge is None and m.speaker is not None for m in mentions])
+    for p in np.flatnonzero((read[i] & speaks[j]) | (speaks[i] & read[j])).tolist():
+        a, b = int(i[p]), int(j[p])
+        who, other = (actor[a], mentions[b].speaker) if read[a] else (actor[b], mentions[a].speaker)
+        out["reactions_apart"][p] = once(same_speaker, who, other) is False
     return out
 
 
@@ -391,6 +407,7 @@ def pair_features(
     char_cos = rowwise_dot(chars, i, j)
     lexical_cos = rowwise_dot(lexical, i, j)
     same_source = ((src[i] == src[j]) & (src[i] != "")).astype(np.float32)
+    digest = np.array([m.digest for m in mentions], bool)
     columns = {
         "chars": char_cos,
         "dense_gap": dense_gap,
@@ -407,6 +424,8 @@ def pair_features(
         "same_source_dense": same_source * dense_gap,
         "same_source_lexical": same_source * lexical_cos,
         **_place_speaker_columns(mentions, i, j),
+        # a copy of a digest is no other happening (near-duplicates score 0.9 and more)
+        "digest": (digest[i] | digest[j]) & (char_cos < DIGEST_COPY),
         "stock_shared": np.zeros(len(i), np.float32),  # needs the texts: clustering.cluster.pair_table
         "figures_next_day": np.zeros(len(i), np.float32),  # needs times: clustering.cluster.pair_table
     }

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from clustering.places import fold, gazetteer, local, name_key
+from clustering.places import _PEOPLE, fold, gazetteer, local, name_key
 from clustering.places import places as find_places
 
 _WORD = re.compile(r"[^\s\u200c]+")
@@ -208,15 +208,18 @@ def _starts_with_office(words: list[str]) -> bool:
 def _cut(phrase: str) -> str:
     """The speaker part of a clause head: up to the first time, place or preposition word."""
     out: list[str] = []
-    for w in re.split("[،؛]", phrase)[0].split():
+    words = re.split("[،؛]", phrase)[0].split()
+    for k, w in enumerate(words):
         folded = fold(w).replace("\u200c", "")
         before = fold(out[-1]) if out else ""
+        after = fold(words[k + 1]) if k + 1 < len(words) else ""
         # «امام جمعه» is a title, not a weekday; «ستاد مقابله با کرونا», «مدیر نظارت بر ...» are
-        # one office's name
+        # one office's name; «نماینده ولی فقیه» is the guardian jurist's, not «but»
         kept = (
             (folded == "جمعه" and before in {"امام", "نماز", "ایمه"})
             or (folded == "با" and before in {"مقابله", "مبارزه"})
             or (folded == "بر" and before == "نظارت")
+            or (folded == "ولی" and after in {"فقیه", "امر"})
         )
         if (folded in _CUT and not kept) or (folded in _OBJECT_NOUNS and len(out) >= 2):
             break
@@ -351,21 +354,77 @@ def _judge_before_act(head: str) -> str | None:
     return None
 
 
+# A format label at a headline's end: «... را محکوم کردند + فیلم», «... (عکس)»
+_MEDIA_TAIL = re.compile(r"\s*(?:\+|\()\s*(?:فیلم|عکس|تصاویر|ویدئو|ویدیو|صوت)\s*\)?\s*$")
+# A crowd that reacts: a rally («تجمع مردم گرگان در محکومیت ...») or people named by their town
+# («مردم قرچک ... را محکوم کردند», «دانشجویان مشهدی ...»). Its actor is the people of that place:
+# the rallies of two towns are two actors, as two governments are (stream2026_dev's rule 5).
+_RALLY = frozenset(fold(w).replace("\u200c", "") for w in (
+    "تجمع", "اجتماع", "راهپیمایی", "تظاهرات", "گردهمایی", "حضور",
+))
+_CROWD_JUDGES = re.compile(r"\sدر\s+(?:محکومیت|اعتراض\s+به|حمایت\s+از)\s|\sرا\s+(?:محکوم|تقبیح)\s+(?:کرد|کردند)")
+
+
+def crowd(title: str) -> str | None:
+    """The crowd a headline is about, «مردم <place id>», when it opens with a rally or a town's
+    people («تجمع مردمی ... در گرگان», «مردم قرچک ...»); else None (see :func:`judgement`)."""
+    head = _clean(title, first=False)
+    return _crowd_actor(_MEDIA_TAIL.sub("", next((s for s in _SEGMENTS.split(head) if s.strip()), head).strip()))
+
+
+def _crowd_actor(first: str) -> str | None:
+    """«مردم <place id>» for a rally or a town's people, else None.
+
+    The place is the one named before any judgement, not a
+    country («مردم قرچک حملات ... به ایران را محکوم کردند» is Qarchak's people); none or
+    several: None.
+    """
+    m = _CROWD_JUDGES.search(first)
+    words = first[: m.start()].split() if m else first.split()
+    # the crowd opens the headline: «تجمع (مردم) X», «مردم X», «دانشجویان X-ی»
+    if not words or not (fold(words[0]).replace("\u200c", "") in _RALLY or fold(words[0]) in _PEOPLE):
+        return None
+    g = gazetteer()
+    found = [p for p in find_places(" ".join(words)) if p != "IR" and g.places[p].kind != "country"]
+    # keyed by the place's id, which no headline's words name: a rally in Minab is not the
+    # strike on Minab that it condemns (named_in), and the rallies of two towns differ (same_speaker)
+    return f"مردم {found[0]}" if len(found) == 1 else None
+
+
+def _office_at(phrase: str) -> str | None:
+    """«نماینده ولی‌فقیه در هرمزگان» -> its key with the place: an office and where it is held."""
+    cut = _cut(phrase)
+    rest = phrase[len(cut):].strip().split()
+    if not cut or not _speaker_like(cut) or not _starts_with_office(_words(cut)) or rest[:1] != ["در"]:
+        return None
+    where_held = local(find_places(" ".join(rest[1:])))
+    key = speaker_key(cut)
+    if key is None or len(where_held) != 1:
+        return key
+    place = gazetteer().places[next(iter(where_held))]
+    return f"{key} {' '.join(_words((place.names or place.cued)[0]))}"
+
+
 def judgement(title: str) -> str | None:
     """The actor of a headline that reacts to something else, "" if that actor cannot be read.
 
     None when the headline is no reaction. Read on the headline's first segment, after a
-    format label («فیلم | واکنش ...»): «واکنش پاکستان به حمله ...» -> «پاکستان»,
-    «چین حمله به ... را محکوم کرد» -> «چین», «پیام تسلیت ... در پی ...» -> "".
+    format label («فیلم | واکنش ...», «... + فیلم»): «واکنش پاکستان به حمله ...» -> «پاکستان»,
+    «چین حمله به ... را محکوم کرد» -> «چین», «پیام تسلیت ... در پی ...» -> "",
+    «تجمع مردم گرگان در محکومیت ...» -> «مردم گرگان».
     """
     head = _clean(title, first=False)
-    first = next((s for s in _SEGMENTS.split(head) if s.strip()), head).strip()
+    first = _MEDIA_TAIL.sub("", next((s for s in _SEGMENTS.split(head) if s.strip()), head).strip())
     if not _JUDGEMENT.search(first):
         return None
     message = _MESSAGE_BY.match(first)
-    if message and message.group(1) not in {"تسلیت", "تبریک"} and _speaker_like(message.group(1)):
-        return speaker_key(message.group(1)) or ""
-    return _from_reaction(first) or _from_stance(first) or _judge_before_act(first) or ""
+    if message and message.group(1) not in {"تسلیت", "تبریک"}:
+        author = message.group(1)
+        if _speaker_like(author):
+            return speaker_key(author) or ""
+        return _office_at(author) or ""
+    return (_from_reaction(first) or _from_stance(first) or _judge_before_act(first) or _crowd_actor(first)
+            or "")
 
 
 def _clean(text: str, first: bool) -> str:

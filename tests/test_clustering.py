@@ -408,6 +408,12 @@ def headline_pair_evidence(a: str, b: str, feature: str) -> list[float]:
     ("واکنش وزیر بهداشت به تصویب طرح حذف ارز ترجیحی دارو", "مجلس طرح حذف ارز ترجیحی دارو را تصویب کرد", True),
     ("پیام تسلیت رئیس‌جمهور در پی زلزله خوی", "زلزله ۵.۹ ریشتری خوی را لرزاند", True),
     ("تجمع پایتخت‌نشینان در محکومیت حملات هوایی به کشورمان", "حملات هوایی علیه مناطقی در تهران", True),
+    # «+ فیلم» after the verb is a format label, not the end of another kind of headline
+    ("مردم قرچک حملات هوایی دشمنان به ایران را محکوم کردند + فیلم", "حملات هوایی علیه مناطقی در تهران", True),
+    # a rally condemning a strike on a town is not that strike, though it names the town
+    ("تجمع مردم میناب در محکومیت حمله به مدرسه", "حمله موشکی به مدرسه دخترانه میناب", True),
+    # the same rally without its judgement: its people are its actor, named by both
+    ("فیلم| تجمع مردم گرگان در محکومیت تجاوز آمریکا", "تجمع مردمی «تا پای جان برای ایران» در گرگان", False),
     # the actor's own comment on what it did: the other headline names it
     ("واکنش سپاه به روایت آمریکایی‌ها از ماجرای خلیج‌فارس", "جزئیات رویارویی نیروی دریایی سپاه با ناو آمریکایی", False),
     # two reactions, or a reaction and a statement: speakers decide those, not this
@@ -420,6 +426,28 @@ def test_a_reaction_to_a_happening_is_marked(a: str, b: str, reaction: bool) -> 
     assert headline_pair_evidence(a, b, "reaction_to_happening") == [float(reaction)] * 2
 
 
+@pytest.mark.parametrize(("a", "b", "digest"), [
+    # a roundup names the incident among others: its own event (stream2026_dev's rule 4)
+    ("از شهادت ۵۳ دانش‌آموز در میناب تا آغاز به کار کارگروه‌های دولت", "آمار دانش‌آموزان شهید مدرسه میناب به ۵۳ نفر رسید",
+     True),
+    ("اخبار کوتاه اردبیل / کالاهای اساسی تامین شد", "تامین کالاهای اساسی در اردبیل تداوم دارد", True),
+    ("خبرهای کوتاه فارس؛ از آماده‌باش مراکز درمانی تا درگیری با شکارچیان", "آماده‌باش مراکز درمانی فارس", True),
+    # the same roundup retyped by another outlet is a copy, not another happening
+    ("اخبار کوتاه اردبیل / کالاهای اساسی تامین شد", "اخبار کوتاه اردبیل/ کالاهای اساسی تامین شد", False),
+    # a range of time, or a figure of speech, is no roundup
+    ("از امروز تا پایان هفته هوای تهران سرد می‌شود", "هوای تهران تا پایان هفته سرد می‌شود", False),
+    ("از شایعه تا واقعیت سوسیس با گوشت گربه", "تولید سوسیس با گوشت گربه شایعه است", False),
+])
+def test_a_digest_is_its_own_event(a: str, b: str, digest: bool) -> None:
+    from clustering.cluster import pair_table
+
+    views = [ArticleView(str(k), tuple(t.split()), None, "irna", title_lemmas=tuple(t.split()), text=t, title=t)
+             for k, t in enumerate((a, b))]
+    table = pair_table(views, np.tile(np.eye(1, 16, dtype=np.float32), (2, 1)), ClusterParams())
+    assert table.pairs.tolist() == [[0, 1]]
+    assert table.features[0, FEATURES.index("digest")] == float(digest)
+
+
 @pytest.mark.parametrize(("a", "b", "apart"), [
     # two actors' reactions to one happening: two events
     ("سخنگوی وزارت امور خارجه حمله تروریستی راسک را محکوم کرد", "واکنش پاکستان به حمله تروریستی در راسک", True),
@@ -427,8 +455,20 @@ def test_a_reaction_to_a_happening_is_marked(a: str, b: str, reaction: bool) -> 
     # one actor's reaction, two outlets
     ("سخنگوی وزارت امور خارجه حمله تروریستی راسک را محکوم کرد", "محکومیت حمله تروریستی راسک از سوی وزارت خارجه",
      False),
+    # a rally's people are its actor: a town's rally is not a government's condemnation, nor
+    # another town's rally; one town's rally told twice is one actor
+    ("تجمع مردم قم در محکومیت هتک حرمت قرآن", "عراق هتک حرمت قرآن در سوئد را محکوم کرد", True),
+    ("مردم قرچک حملات هوایی به ایران را محکوم کردند + فیلم", "اجتماع مردمی شهرکرد در محکومیت حملات هوایی",
+     True),
+    ("فیلم| تجمع مردم گرگان در محکومیت تجاوز آمریکا", "اجتماع مردمی گرگان در محکومیت تجاوز آمریکا + عکس", False),
+    # a message's author and a statement's speaker, two offices of one province
+    ("پیام تسلیت نماینده ولی‌فقیه در هرمزگان در پی شهادت دانش‌آموزان میناب",
+     "استاندار هرمزگان: پاسخ جنایت حمله به مدرسه میناب داده می‌شود", True),
+    # a spokesman's name and his office cannot be told apart: left to the text
+    ("بقائی: حمله به مدرسه میناب جنایت آشکار است", "سخنگوی وزارت امور خارجه حمله به مدرسه میناب را محکوم کرد",
+     False),
     # an actor not read on one side: nothing says they differ
-    ("تجمع مردم قم در محکومیت هتک حرمت قرآن", "عراق هتک حرمت قرآن در سوئد را محکوم کرد", False),
+    ("تجمع در محکومیت هتک حرمت قرآن", "عراق هتک حرمت قرآن در سوئد را محکوم کرد", False),
 ])
 def test_two_reactions_by_different_actors_are_apart(a: str, b: str, apart: bool) -> None:
     assert headline_pair_evidence(a, b, "reactions_apart") == [float(apart)] * 2

@@ -173,8 +173,14 @@ def test_same_speaker_over_headlines() -> None:
     # the office before the judged act
     ("سخنگوی وزارت امور خارجه حمله تروریستی راسک را محکوم کرد", "سخنگوی وزارت امور خارجه"),
     ("عراق هتک حرمت قرآن در سوئد را محکوم کرد", "عراق"),
-    ("مردم قرچک حملات هوایی دشمنان به ایران را محکوم کردند", ""),  # people, no office: not read
-    ("تجمع مردم مشهد در محکومیت حملات آمریکایی-صهیونی", ""),  # a rally that condemns
+    # a town's people and a rally: the people of its one place (keyed by its id)
+    ("مردم قرچک حملات هوایی دشمنان به ایران را محکوم کردند + فیلم", "مردم IR-23-qarchak"),
+    ("تجمع مردم مشهد در محکومیت حملات آمریکایی-صهیونی", "مردم IR-09-mashhad"),
+    ("دانشجویان مشهدی تجاوز آمریکا و اسراییل را محکوم کردند", "مردم IR-09-mashhad"),
+    ("تجمع در محکومیت حملات آمریکایی-صهیونی", ""),  # a rally nowhere: not read
+    ("تجمع مردم مشهد و تبریز در محکومیت حملات", ""),  # two towns: not one actor
+    # a message's author and the province of the office
+    ("پیام تسلیت نماینده ولی‌فقیه در هرمزگان در پی شهادت دانش‌آموزان", "نماینده ولی فقیه هرمزگان"),
     ("پیام نوروزی رئیس‌جمهور", None),  # a message about nothing that happened
     ("حمله مسلحانه به کنسولگری ایران در هرات", None),  # the happening itself
     ("استاندار لرستان: کالاهای اساسی کافی است", None),  # a statement, not a reaction

@@ -22,8 +22,6 @@ KNOWN_GAPS = {
                          "often one statement reported twice (rss2020_dev), so it is no veto",
     "probe-n9-same-outlet-template": "one outlet's daily price posts share a date and a template; the "
                                      "commodity is no place or speaker",
-    "probe2-q6-quran-rallies": "a rally's actor («تجمع مردم مشهد در محکومیت ...») is not read, so the rally "
-                               "and a ministry's condemnation of one burning are not known to be two actors",
 }
 
 
