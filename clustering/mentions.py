@@ -149,7 +149,12 @@ def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Menti
     place = where(title) if title else frozenset()
     if not on_land(place):
         place = place | where(text)
+    # a crowd is where it gathers: «مادران گرگانی در سوگ دختران میناب» happens in Gorgan, a rally
+    # in Tehran condemning a strike on Isfahan in Tehran
+    gathered = crowd(title) if title else None
+    if gathered:
+        place = frozenset({gathered.split()[-1]})
     return Mentions(numbers(title_tokens), dates(text), weekdays(text), is_media_item(title), place,
                     speaker(title, text) if title else None, headline_words(title),
                     judgement(title) if title else None, title_words(title), is_digest(title),
-                    crowd(title) if title else None)
+                    gathered)

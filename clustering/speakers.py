@@ -385,7 +385,11 @@ def _crowd_actor(first: str) -> str | None:
     if not words or not (fold(words[0]).replace("\u200c", "") in _RALLY or fold(words[0]) in _PEOPLE):
         return None
     g = gazetteer()
-    found = [p for p in find_places(" ".join(words)) if p != "IR" and g.places[p].kind != "country"]
+    # people are of the town that follows them («مادران گرگانی در سوگ دختران میناب»); a rally
+    # is where its headline puts it before any judgement («تجمع مردمی ... در گرگان»)
+    people = fold(words[0]) in _PEOPLE
+    found = [p for p in find_places(" ".join(words[:2] if people else words))
+             if p != "IR" and g.places[p].kind != "country"]
     # keyed by the place's id, which no headline's words name: a rally in Minab is not the
     # strike on Minab that it condemns (named_in), and the rallies of two towns differ (same_speaker)
     return f"مردم {found[0]}" if len(found) == 1 else None

@@ -382,6 +382,9 @@ def test_a_headline_naming_only_a_sea_takes_its_place_from_the_lead() -> None:
     ("شمار شهدای دبستان دخترانه میناب در حال افزایش؛ تاکنون ۲۴ نفر",
      "دادستان میناب: احراز هویت پیکر شهدای مدرسه در حال انجام است", "town_shared"),
     ("تجمع مردمی «تا پای جان برای ایران»", "تجمع مردمی «تا پای جان برای ایران» در گرگان", "place_one_sided"),
+    # a crowd is where it gathers, not where what it mourns or condemns happened
+    ("مادران گرگانی در سوگ دختران میناب: کفن دشمن را دوخته‌ایم", "در سوگ دخترکان میناب", "place_conflict"),
+    ("تجمع مردم تهران در محکومیت حمله پهپادی به اصفهان", "حمله پهپادی به اصفهان", "place_conflict"),
     # one statement, its speaker named by the other headline without a speaker form
     ("واکنش ظریف به ترامپ: در امور کشور من دخالت نکن", "جدل سخت ظریف و ترامپ", "speaker_named"),
     # another actor's words against the happening itself
