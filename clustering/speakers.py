@@ -332,6 +332,10 @@ _JUDGEMENT = re.compile(
 )
 
 
+# «واکنش X به شایعه ...»: X answers a rumour, mostly about X («... به شایعه بستری شدنش»): a
+# denial is X's statement, the same event as a report that the rumour was denied, not another
+# actor's judgement of a happening
+_ON_A_RUMOUR = re.compile(r"^واکنش\s.{1,60}?\sبه\s+(?:شایعه|شایعات)(?:[\s\u200c]|$)")
 # «پیام تسلیت رئیس‌جمهور در پی ...», «پیام رئیس قوه قضاییه در پی ...»: the message's author
 _MESSAGE_BY = re.compile(r"^پیام(?:\s+(?:تسلیت|تبریک))?\s+(\S.{1,60}?)\s+(?:در\s+پی|به\s+مناسبت|درباره)\s")
 # «سخنگوی وزارت امور خارجه حمله تروریستی راسک را محکوم کرد»: the judged act opens with one of
@@ -419,7 +423,7 @@ def judgement(title: str) -> str | None:
     """
     head = _clean(title, first=False)
     first = _MEDIA_TAIL.sub("", next((s for s in _SEGMENTS.split(head) if s.strip()), head).strip())
-    if not _JUDGEMENT.search(first):
+    if not _JUDGEMENT.search(first) or _ON_A_RUMOUR.search(first):
         return None
     message = _MESSAGE_BY.match(first)
     if message and message.group(1) not in {"تسلیت", "تبریک"}:

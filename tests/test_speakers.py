@@ -184,6 +184,9 @@ def test_same_speaker_over_headlines() -> None:
     ("پیام نوروزی رئیس‌جمهور", None),  # a message about nothing that happened
     ("حمله مسلحانه به کنسولگری ایران در هرات", None),  # the happening itself
     ("استاندار لرستان: کالاهای اساسی کافی است", None),  # a statement, not a reaction
+    # an answer to a rumour is a denial: the speaker's statement, not a judgement of a happening
+    ("واکنش سیاوش طهمورث به شایعه بستری شدنش در بیمارستان", None),
+    ("واکنش آیت‌الله مکارم شیرازی به شایعه‌ها درباره حساب بانکی", None),
 ])
 def test_judgement_names_who_reacts(title: str, actor: str | None) -> None:
     assert judgement(title) == actor
