@@ -63,6 +63,10 @@ _SAME_OFFICE = (
     ("دستگاه دیپلماسی", "وزارت امور خارجه"),
     ("دستگاه قضا", "قوه قضاییه"),
     ("دستگاه قضایی", "قوه قضاییه"),
+    # the police by its acronyms (ناجا, فراجا) and its formal name
+    ("نیروی انتظامی", "پلیس"),
+    ("ناجا", "پلیس"),
+    ("فراجا", "پلیس"),
 )
 # Speakers that are no one in particular, or a medium's guess: no evidence either way.
 _VAGUE = frozenset({

@@ -151,6 +151,9 @@ def test_keys_fold_spellings() -> None:
     assert speaker_key("وزیر خارجه آمریکا") == "وزیر امور خارجه آمریکا"
     assert speaker_key("حجت‌الاسلام والمسلمین محسنی اژه‌ای") == "محسنی اژه ای"
     assert speaker_key("منابع") is None
+    # the police by its acronyms and its formal name: one body
+    assert speaker_key("سخنگوی ناجا") == speaker_key("سخنگوی فراجا") == speaker_key("سخنگوی نیروی انتظامی") \
+        == "سخنگوی پلیس"
 
 
 def test_same_speaker_over_headlines() -> None:
