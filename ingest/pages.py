@@ -30,6 +30,47 @@ _MAX_LEAD_CHARS = 600
 _DATE_ONLY_SHARE = 0.6  # a line that is mostly a date is page chrome
 _MAX_OUTLET_CHARS = 60  # «خبرگزاری دانشجویان ایران» is 25; a longer line is not a site's name
 
+# What an outlet the registry does not list looks like on a line of its own: a kind of outlet
+# and its name («خبرگزاری آنا», «پایگاه خبری تحلیلی انتخاب», «روزنامه اعتماد»), a name ending
+# in «نیوز» («فرارو نیوز»), a Latin name with «News»/«Agency»/«Press» («Fararu News Agency»),
+# or a domain («entekhab.ir»). «روزنامه‌ها»/«خبرگزاری‌ها» (a plural, joined by ZWNJ) are words
+# of a headline, not a kind of outlet.
+_OUTLET_KIND = re.compile(
+    r"^(?:خبرگزاری|پایگاه[\u200c ]+خبری(?:[\u200c ]+تحلیلی)?|پایگاه[\u200c ]+اطلاع[\u200c ]*رسانی|"
+    r"پایگاه[\u200c ]+تحلیلی[\u200c ]+خبری|روزنامه|هفته[\u200c ]*نامه|ماهنامه|سایت[\u200c ]+خبری|"
+    r"شبکه[\u200c ]+خبر) +(?P<name>.+)$")
+_NEWS_SUFFIX = re.compile(r"^(?P<name>.+?)[\u200c ]*نیوز$")
+_LATIN_NAME = re.compile(r"(?i)^[a-z][a-z0-9&' -]*\b(?:news|news agency|agency|press)$")
+_DOMAIN = re.compile(r"(?i)^(?:https?://)?(?:www\.)?(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})/?$")
+_MAX_OUTLET_NAME_WORDS = 3  # «خبرگزاری جمهوری اسلامی ایران»; more words make a headline
+# A name has no verb; a headline about an outlet has («روزنامه کیهان توقیف شد»).
+_VERBS = frozenset({"شد", "شدند", "کرد", "کردند", "است", "هست", "نیست", "بود", "بودند", "گفت", "داد",
+                    "دارد", "ندارد", "شود", "کند", "کنند", "خواهد", "باید", "رسید", "زد", "آمد", "رفت"})
+_NOT_IN_A_NAME = re.compile(r"[:؛;،,!?؟«»\"()\[\]]")
+
+
+def _looks_like_outlet(line: str) -> bool:
+    """Whether a (normalized) line looks like an outlet's name and nothing else."""
+    if not line or len(line) > _MAX_OUTLET_CHARS or _NOT_IN_A_NAME.search(line):
+        return False
+    if _DOMAIN.match(line) or _LATIN_NAME.match(line):
+        return True
+    match = _OUTLET_KIND.match(line) or _NEWS_SUFFIX.match(line)
+    if match is None:
+        return False
+    words = match["name"].replace("\u200c", " ").split()
+    return (0 < len(words) <= _MAX_OUTLET_NAME_WORDS and not any(w in _VERBS for w in words)
+            and not any(w.startswith(("می", "نمی")) and "\u200c" in w for w in match["name"].split()))
+
+
+def _unlisted_source(name: str, registry: Registry | None) -> str:
+    """The source of a page whose site names itself with a name the registry does not know:
+    the outlet of its domain when the registry knows the domain, else the name as written."""
+    domain = _DOMAIN.match(name)
+    if domain and registry is not None and (key := registry.by_url(f"http://{domain['host']}")):
+        return key
+    return name
+
 
 @dataclass(frozen=True)
 class PublishedTime:
@@ -99,7 +140,9 @@ def parse_page_text(raw: str, input_ref: str, registry: Registry | None = None, 
     """Split saved page text into title, lead, body and chrome; find its publication time.
 
     With a ``registry``, a line above the body that is only an outlet's name («ایسنا»,
-    «خبرگزاری مهر», «Tasnim News») is the page's site, not its title.
+    «خبرگزاری مهر», «Tasnim News») is the page's site, not its title. A first line that
+    looks like the name of an outlet the registry does not list («خبرگزاری آنا»,
+    «entekhab.ir»), with a headline and a body after it, is the site too, and its source.
     """
     lines = [line.strip() for line in clean_invisible(raw).split("\n")]
     norm = [normalize_line(line) for line in lines]
@@ -114,17 +157,28 @@ def parse_page_text(raw: str, input_ref: str, registry: Registry | None = None, 
         return (registry is not None and 0 < len(norm[i]) <= _MAX_OUTLET_CHARS
                 and registry.outlet(norm[i]) is not None)
 
-    def chrome_above_body(i: int) -> None:
-        nonlocal site
+    def names_unlisted_site(i: int) -> bool:
+        """A first line that looks like an outlet's name the registry does not list, when a
+        longer line that can be the headline follows it, and a body after that: the site's
+        name, not the title. Without a headline after it, the short line is the title."""
+        if site is not None or not _looks_like_outlet(norm[i]):
+            return False
+        after = [j for j in range(i + 1, len(lines)) if norm[j] and not is_header(j)]
+        return (len(after) >= 2 and len(norm[i]) < len(norm[after[0]]) <= _MAX_TITLE_CHARS
+                and not norm[after[0]].startswith("به گزارش"))
+
+    def chrome_above_body(i: int, unlisted: bool = False) -> None:
+        nonlocal site, unlisted_site
         top.append(i)
         if norm[i]:
             segments.append((Role.BOILERPLATE, lines[i]))
-        if site is None and is_outlet(i):
-            site = norm[i]
+        if site is None and (unlisted or is_outlet(i)):
+            site, unlisted_site = norm[i], unlisted
 
+    unlisted_site = False
     i = 0
-    while i < len(lines) and (is_header(i) or is_outlet(i)):
-        chrome_above_body(i)
+    while i < len(lines) and (is_header(i) or is_outlet(i) or names_unlisted_site(i)):
+        chrome_above_body(i, unlisted=not is_header(i) and not is_outlet(i))
         i += 1
 
     if i < len(lines) and len(norm[i]) <= _MAX_TITLE_CHARS and not norm[i].startswith("به گزارش"):
@@ -166,6 +220,9 @@ def parse_page_text(raw: str, input_ref: str, registry: Registry | None = None, 
     if site is not None:
         # the site names itself: it is the source, and the agency when the text credits none
         meta = {"site_name": site, "credits_site": True, **meta}
+        if unlisted_site:
+            # an outlet the registry does not list is recorded by its name, not dropped
+            meta = {"source": _unlisted_source(site, registry), **meta}
     return Draft(
         segments=tuple(segments),
         raw_text=raw,

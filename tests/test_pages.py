@@ -168,3 +168,49 @@ def test_share_and_print_buttons_are_not_the_body(tmp_path, where: str) -> None:
 def test_a_sentence_that_starts_like_a_button_is_news(tmp_path, sentence: str) -> None:
     page = saved(tmp_path, f"{TITLE}\n{BODY}\n{sentence}")
     assert sentence in [s.text for s in page.content_sentences()]
+
+
+# A newcomer's saved page from an outlet the registry does not list: its name on the first
+# line, a blank line, then the headline. Before, «خبرگزاری آنا» was the article's title and
+# the report had no source. A name that looks like an outlet's (a kind of outlet before it,
+# «News»/«Agency» after a Latin name, a domain) is the site when a headline and a body follow;
+# the registry's key when it knows the name or the domain, else the name as written.
+@pytest.mark.parametrize(("outlet", "source"), [
+    ("خبرگزاری آنا", "خبرگزاری آنا"),
+    ("پایگاه خبری تحلیلی انتخاب", "پایگاه خبری تحلیلی انتخاب"),
+    ("پایگاه اطلاع‌رسانی دولت", "پایگاه اطلاع‌رسانی دولت"),
+    ("روزنامه اعتماد", "روزنامه اعتماد"),
+    ("فرارو نیوز", "فرارو نیوز"),
+    ("entekhab.ir", "entekhab.ir"),
+    ("www.isna.ir", "isna"),  # a domain the registry knows is that outlet
+    ("Fararu News Agency", "fararu news agency"),  # an unknown name, lowercased as every unknown source
+])
+def test_a_first_line_that_names_an_unlisted_outlet_is_the_source_not_the_title(
+        tmp_path, outlet: str, source: str) -> None:
+    for blank in ("\n", ""):
+        page = saved(tmp_path, f"{outlet}\n{blank}{TITLE}\n{blank}{BODY}")
+        assert page.title == TITLE
+        assert page.source == source
+        assert page.attribution == "isna"  # the agency the text credits
+        assert outlet not in " ".join(s.text for s in page.content_sentences())
+        assert outlet in page.raw_text
+
+
+def test_an_unlisted_outlet_is_the_agency_when_the_text_credits_none(tmp_path) -> None:
+    page = saved(tmp_path, f"خبرگزاری آنا\n\n{TITLE}\n\n{BODY.replace('به گزارش ایسنا، ', '')}")
+    assert (page.title, page.source, page.attribution) == (TITLE, "خبرگزاری آنا", "خبرگزاری آنا")
+
+
+@pytest.mark.parametrize("text", [
+    # a headline about an outlet, with the body right under it
+    f"روزنامه کیهان توقیف شد\n\n{BODY}",
+    f"خبرگزاری آنا\n\n{BODY}",  # no headline follows: the short line is the report's title
+    f"خبرگزاری رویترز: ایران آماده مذاکره است\n\n{TITLE}\n\n{BODY}",
+    f"روزنامه‌ها امروز چه نوشتند\n\n{TITLE}\n\n{BODY}",
+    f"روزنامه کیهان توقیف شد\n\n{TITLE}\n\n{BODY}",  # ends in a verb: a headline, not a name
+    f"خبرگزاری‌ها\n\n{TITLE}\n\n{BODY}",
+])
+def test_a_first_line_that_only_mentions_an_outlet_stays_the_title(tmp_path, text: str) -> None:
+    page = saved(tmp_path, text)
+    assert page.title == text.split("\n", 1)[0]
+    assert page.source is None
