@@ -84,6 +84,7 @@ class Mentions:
 
     numbers: frozenset[str] = frozenset()  # figures of two or more digits in the title
     dates: frozenset[tuple[int, int]] = frozenset()  # (Jalali month 1-12, day)
+    years: frozenset[int] = frozenset()  # Jalali years named (see years)
     weekdays: frozenset[str] = frozenset()
     media: bool = False  # a photo or video item (see is_media_item)
     places: frozenset[str] = frozenset()  # gazetteer ids of the places named (clustering.places)
@@ -126,6 +127,28 @@ def dates(text: str) -> frozenset[tuple[int, int]]:
     return frozenset(out)
 
 
+_YEAR = re.compile(r"(?<![\u0600-\u06FF])(?:سال(?:\s*های)?|" + "|".join(_MONTHS) + r")(?:ماه)?"
+                   r"\s+([0-9۰-۹]{2}|[0-9۰-۹]{4})(?![0-9۰-۹])")
+
+
+def years(text: str) -> frozenset[int]:
+    """The Jalali years a text names after «سال» or a month («سال ۹۶», «آذر ۱۴۰۵», «سال 2014»).
+
+    Two digits are the Jalali century's («۹۶» is 1396); a Gregorian year gives both Jalali
+    years it overlaps (2014 is 1392 and 1393), so one year written in the two calendars agrees.
+    """
+    out: set[int] = set()
+    for m in _YEAR.finditer(text.replace("\u200c", "")):
+        value = int(m.group(1).translate(_DIGITS))
+        if value < 100:
+            out.add(1300 + value)
+        elif 1300 <= value <= 1500:
+            out.add(value)
+        elif 1800 <= value <= 2200:
+            out |= {value - 622, value - 621}
+    return frozenset(out)
+
+
 def weekdays(text: str) -> frozenset[str]:
     """Weekday names, compounds joined: «سه‌شنبه», «سه شنبه» and «سهشنبه» are one day."""
     flat = text.replace("\u200c", "")
@@ -154,7 +177,7 @@ def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Menti
     gathered = crowd(title) if title else None
     if gathered:
         place = frozenset({gathered.split()[-1]})
-    return Mentions(numbers(title_tokens), dates(text), weekdays(text), is_media_item(title), place,
+    return Mentions(numbers(title_tokens), dates(text), years(text), weekdays(text), is_media_item(title), place,
                     speaker(title, text) if title else None, headline_words(title),
                     judgement(title) if title else None, title_words(title), is_digest(title),
                     gathered)

@@ -27,7 +27,7 @@ FEATURES: tuple[str, ...] = (
     "numbers_conflict",  # both titles give figures and share none (two days' tallies)
     "same_source",  # one outlet: it rarely reports one event twice (unknown sources: 0)
     "date_shared",  # both name one Jalali date
-    "date_conflict",  # both name dates, none in common
+    "date_conflict",  # both name dates, none in common; or years («سال ۹۶», «سال ۹۷»)
     "weekday_conflict",  # both name weekdays, none in common
     "media",  # one of the two is a photo or video item («فیلم |», «نخستین تصاویر از ...»)
     "media_chars",  # media times chars: pictures of a happening retell its headline's words
@@ -400,6 +400,7 @@ def pair_features(
     dense_gap = dense - (crowd[i] + crowd[j]) / 2
     _, numbers_conflict = _set_pairs([m.numbers for m in mentions], i, j)
     date_shared, date_conflict = _set_pairs([m.dates for m in mentions], i, j)
+    _, year_conflict = _set_pairs([m.years for m in mentions], i, j)
     _, weekday_conflict = _set_pairs([m.weekdays for m in mentions], i, j)
     src = np.array([s or "" for s in sources], dtype=object)
     media = np.array([m.media for m in mentions], bool)
@@ -416,7 +417,7 @@ def pair_features(
         "numbers_conflict": numbers_conflict,
         "same_source": same_source,
         "date_shared": date_shared > 0,
-        "date_conflict": date_conflict,
+        "date_conflict": np.maximum(date_conflict, year_conflict),
         "weekday_conflict": weekday_conflict,
         "media": either_media,
         "media_chars": either_media * char_cos,

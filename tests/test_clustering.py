@@ -19,7 +19,7 @@ from clustering.cluster import (
 from clustering.ids import assign_story_ids
 from clustering.lexical import char_tfidf, tfidf_matrix
 from clustering.linkage import average_link
-from clustering.mentions import dates, weekdays
+from clustering.mentions import dates, weekdays, years
 from clustering.metrics import score_partition
 from clustering.pairs import FEATURES, nearest_neighbours
 from clustering.same_story import SAME_STORY, PairModel, time_evidence
@@ -174,6 +174,30 @@ def test_character_grams_see_one_name_through_zwnj_spellings() -> None:
 ])
 def test_jalali_dates_are_read_from_digits_and_ordinals(text: str, expected: set) -> None:
     assert dates(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("دیرکرد جرایم رانندگی تا پایان سال ۹۶ بخشوده شد", {1396}),  # two digits: this Jalali century
+    ("در صورت پرداخت تا پایان آذر ۹۷", {1397}),  # after a month
+    ("۷ آذر ۱۴۰۵", {1405}),
+    ("این فیلم مربوط به مصر و سال 2014 است", {1392, 1393}),  # a Gregorian year spans two Jalali years
+    ("امسال ۲۰ درصد بیشتر", set()),  # «امسال» names no year; ۲۰ is a figure
+    ("۲۰ آذر", set()),  # a day, not a year
+])
+def test_years_are_read_after_a_month_or_sal(text: str, expected: set) -> None:
+    assert years(text) == expected
+
+
+def test_two_years_named_are_a_date_conflict() -> None:
+    from clustering.cluster import pair_table
+
+    texts = ["بخشودگی دیرکرد جرایم رانندگی تا پایان سال ۹۶", "بخشودگی دیرکرد جرایم رانندگی در صورت پرداخت تا آذر ۹۷",
+             "بخشودگی دیرکرد جرایم رانندگی در سال ۱۳۹۷"]
+    views = [ArticleView(str(k), tuple(t.split()), None, "irna", title_lemmas=tuple(t.split()), text=t, title=t)
+             for k, t in enumerate(texts)]
+    table = pair_table(views, np.tile(np.eye(1, 16, dtype=np.float32), (3, 1)), ClusterParams())
+    conflict = {tuple(p) for p in table.pairs[table.features[:, FEATURES.index("date_conflict")] > 0].tolist()}
+    assert conflict == {(0, 1), (0, 2)}
 
 
 @pytest.mark.parametrize(("text", "expected"), [
