@@ -105,7 +105,9 @@ def world_rows(path: Path, cldr: dict[str, str]) -> list[Place]:
             slug, _, names = rest.partition(" ")
             kind = "region" if slug.startswith("@") else "world_city"
             p, c = _names(names)
-            cities.append(Place(f"{head}-{slug.lstrip('@')}", kind, head, tuple(p), tuple(c)))
+            country, _, region = head.partition("/")  # «PS/gaza jabalia ...»: inside region PS-gaza
+            parent = f"{country}-{region}" if region else country
+            cities.append(Place(f"{country}-{slug.lstrip('@')}", kind, parent, tuple(p), tuple(c)))
     countries = []
     for code in sorted(plain.keys() | cued.keys()):
         names = [n for n in plain.get(code, []) if (code, n) not in never_plain]

@@ -132,6 +132,11 @@ def test_places(title: str, expected: set[str]) -> None:
 
 
 COMPATIBLE = [
+    # a town inside its region abroad: Jabalia is in Gaza, Tyre in southern Lebanon; two of its
+    # towns are two places
+    ("لحظه بمباران بیمارستان العوده در جبالیا", "حمله به بیمارستان العوده در شمال غزه", True),
+    ("حمله پهپادی به صور", "حملات اسرائیل به جنوب لبنان", True),
+    ("حمله به رفح", "حمله به نابلس", False),
     # none named on one side: nothing to say
     ("زلزله در خوی", "زلزله شدید دیشب", None),
     # same county; county inside its province; province inside Iran
