@@ -91,38 +91,38 @@ OUTSIDE_FIT: frozenset[str] = frozenset({"reaction_to_happening", "reactions_apa
 
 SAME_STORY = PairModel(
     weights=(
-        0.8062,  # chars
-        78.2725,  # dense_gap
-        3.2495,  # lexical
-        0.0127,  # rare
-        0.3327,  # numbers_conflict
-        -0.7605,  # same_source
-        2.173,  # date_shared
-        -0.967,  # date_conflict
-        -0.8704,  # weekday_conflict
-        -0.0163,  # media
-        3.863,  # media_chars
-        -19.748,  # media_dense_gap
-        -42.6316,  # same_source_dense
-        -0.1163,  # same_source_lexical
-        0.5753,  # place_shared
+        0.8172,  # chars
+        77.771,  # dense_gap
+        3.223,  # lexical
+        -0.0097,  # rare
+        0.2871,  # numbers_conflict
+        -0.7663,  # same_source
+        2.1618,  # date_shared
+        -0.9868,  # date_conflict
+        -0.6641,  # weekday_conflict
+        -0.0074,  # media
+        3.8432,  # media_chars
+        -19.7302,  # media_dense_gap
+        -42.4682,  # same_source_dense
+        -0.084,  # same_source_lexical
+        0.5954,  # place_shared
         -6.0,  # place_conflict
         -6.0,  # country_conflict
-        1.1412,  # town_shared
-        1.0706,  # speaker_shared
+        1.1009,  # town_shared
+        1.0696,  # speaker_shared
         -6.0,  # speaker_conflict
-        1.7334,  # speaker_named
-        -0.272,  # speaker_absent
-        -1.9608,  # speaker_unmatched
-        -0.4647,  # place_one_sided
-        -1.7857,  # home_abroad
-        -2.5388,  # stock_shared
+        1.7072,  # speaker_named
+        -0.2773,  # speaker_absent
+        -1.9507,  # speaker_unmatched
+        -0.464,  # place_one_sided
+        -1.7949,  # home_abroad
+        -2.6265,  # stock_shared
         -6.0,  # reaction_to_happening
         -6.0,  # reactions_apart
         -6.0,  # digest
         -6.0,  # figures_next_day
     ),
-    bias=-3.7961,
+    bias=-3.7653,
 )
 
 

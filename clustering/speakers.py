@@ -341,12 +341,14 @@ _JUDGEMENT = re.compile(
 # actor's judgement of a happening
 _ON_A_RUMOUR = re.compile(r"^واکنش\s.{1,60}?\sبه\s+(?:شایعه|شایعات)(?:[\s\u200c]|$)")
 # «پیام تسلیت رئیس‌جمهور در پی ...», «پیام رئیس قوه قضاییه در پی ...»: the message's author
-_MESSAGE_BY = re.compile(r"^پیام(?:\s+(?:تسلیت|تبریک))?\s+(\S.{1,60}?)\s+(?:در\s+پی|به\s+مناسبت|درباره)\s")
+_MESSAGE_BY = re.compile(r"^پیام(?:\s+(?:تسلیت|تبریک))?\s+(\S.{1,60}?)\s+(?:در\s+پی|به\s+مناسبت|درباره|به)\s")
 # «سخنگوی وزارت امور خارجه حمله تروریستی راسک را محکوم کرد»: the judged act opens with one of
 # these nouns; the words before it are who judges, when they name an office or a country
 _JUDGED_ACT = frozenset(fold(w).replace("\u200c", "") for w in (
     "حمله", "حملات", "اقدام", "هتک", "اهانت", "قتل", "ترور", "انفجار", "تجاوز", "جنایت", "جنایات", "کشتار",
     "بمباران", "توقیف", "تحریم", "تصمیم", "سخنان", "اظهارات", "آتش", "قرآن‌سوزی", "اعدام", "حکم",
+    # what a condolence is for: «رئیس مجلس حادثه زلزله ... را تسلیت گفت»
+    "حادثه", "زلزله", "سیل", "شهادت", "درگذشت", "فوت", "فاجعه",
 ))
 
 
@@ -368,9 +370,10 @@ _MEDIA_TAIL = re.compile(r"\s*(?:\+|\()\s*(?:فیلم|عکس|تصاویر|وید
 # («مردم قرچک ... را محکوم کردند», «دانشجویان مشهدی ...»). Its actor is the people of that place:
 # the rallies of two towns are two actors, as two governments are (stream2026_dev's rule 5).
 _RALLY = frozenset(fold(w).replace("\u200c", "") for w in (
-    "تجمع", "اجتماع", "راهپیمایی", "تظاهرات", "گردهمایی", "حضور",
+    "تجمع", "اجتماع", "راهپیمایی", "تظاهرات", "گردهمایی", "حضور", "خروش",
 ))
-_CROWD_JUDGES = re.compile(r"\sدر\s+(?:محکومیت|اعتراض\s+به|حمایت\s+از)\s|\sرا\s+(?:محکوم|تقبیح)\s+(?:کرد|کردند)")
+_CROWD_JUDGES = re.compile(r"\sدر\s+(?:محکومیت|اعتراض\s+به|حمایت\s+از)\s|\sرا\s+(?:محکوم|تقبیح)\s+(?:کرد|کردند)"
+                           r"|\sعلیه\s")
 
 
 def crowd(title: str) -> str | None:
@@ -398,6 +401,9 @@ def _crowd_actor(first: str) -> str | None:
     people = fold(words[0]) in _PEOPLE
     found = [p for p in find_places(" ".join(words[:2] if people else words))
              if p != "IR" and g.places[p].kind != "country"]
+    # «تجمع یزدی‌ها»: a town's people by their plural adjective
+    if not found and len(words) > 1 and (plural := fold(words[1]).replace("\u200c", "")).endswith("یها"):
+        found = [p for p in find_places(f"مردم {plural[:-2]}") if p != "IR" and g.places[p].kind != "country"]
     # keyed by the place's id, which no headline's words name: a rally in Minab is not the
     # strike on Minab that it condemns (named_in), and the rallies of two towns differ (same_speaker)
     return f"مردم {found[0]}" if len(found) == 1 else None
@@ -427,8 +433,11 @@ def judgement(title: str) -> str | None:
     """
     head = _clean(title, first=False)
     first = _MEDIA_TAIL.sub("", next((s for s in _SEGMENTS.split(head) if s.strip()), head).strip())
-    if not _JUDGEMENT.search(first) or _ON_A_RUMOUR.search(first):
+    if _ON_A_RUMOUR.search(first):
         return None
+    if not _JUDGEMENT.search(first):
+        # a crowd against something («خروش مردم تبریز علیه جنایت ... در خاش») reacts to it
+        return _crowd_actor(first) if re.search(r"\sعلیه\s", first) else None
     message = _MESSAGE_BY.match(first)
     if message and message.group(1) not in {"تسلیت", "تبریک"}:
         author = message.group(1)

@@ -519,6 +519,22 @@ def test_an_update_two_named_days_on_is_its_own_event() -> None:
     assert (0, 2) not in flagged  # Tuesday and the next day, within about a day
 
 
+def test_a_decision_a_day_later_for_another_day_is_its_own_event() -> None:
+    # Saturday evening's order closing Tehran's schools on Sunday, and Sunday evening's extending
+    # it to Monday (a newcomer's case): decisions are split by day, as figures are
+    from clustering.cluster import pair_table
+
+    saturday = datetime(2026, 11, 28, 16, 10, tzinfo=UTC)
+    texts = [("مدارس و دانشگاه‌های استان تهران فردا یکشنبه تعطیل شد", 0.0),
+             ("آموزش مدارس تهران فردا یکشنبه غیرحضوری است", 0.5),
+             ("تعطیلی مدارس تهران دوشنبه هم ادامه دارد", 24.2)]
+    views = [ArticleView(str(k), tuple(t.split()), saturday + timedelta(hours=h), "irna", text=t, title=t,
+                         title_lemmas=tuple(t.split())) for k, (t, h) in enumerate(texts)]
+    table = pair_table(views, np.tile(np.eye(1, 16, dtype=np.float32), (3, 1)), ClusterParams())
+    flagged = {tuple(p) for p in table.pairs[table.features[:, FEATURES.index("figures_next_day")] > 0].tolist()}
+    assert flagged == {(0, 2), (1, 2)}
+
+
 def test_a_shared_stock_phrase_is_marked_and_a_different_one_is_not() -> None:
     from clustering.cluster import pair_table
 

@@ -182,6 +182,13 @@ def test_same_speaker_over_headlines() -> None:
     ("دانشجویان مشهدی تجاوز آمریکا و اسراییل را محکوم کردند", "مردم IR-09-mashhad"),
     ("تجمع در محکومیت حملات آمریکایی-صهیونی", ""),  # a rally nowhere: not read
     ("تجمع مردم مشهد و تبریز در محکومیت حملات", ""),  # two towns: not one actor
+    # a crowd against something, and a town's people by their plural adjective
+    ("خروش مردم تبریز علیه جنایت تروریست‌ها در خاش + فیلم", "مردم IR-03-tabriz"),
+    ("تجمع یزدی‌ها در محکومیت حمله به بیمارستان غزه", "مردم IR-21"),
+    ("حملات هوایی علیه مناطقی در تهران", None),  # «علیه» without a crowd: the happening
+    # condolences: a message to the people, a condolence said for a disaster
+    ("پیام تسلیت رئیس قوه قضاییه به مردم زلزله‌زده سی‌سخت", "رییس قوه قضاییه"),
+    ("رئیس مجلس حادثه زلزله سی‌سخت را تسلیت گفت", "رییس مجلس"),
     # a message's author and the province of the office
     ("پیام تسلیت نماینده ولی‌فقیه در هرمزگان در پی شهادت دانش‌آموزان", "نماینده ولی فقیه هرمزگان"),
     ("پیام نوروزی رئیس‌جمهور", None),  # a message about nothing that happened
