@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ EXIT_USAGE = 2
 EXIT_ERROR = 1
 EXIT_ALL_REJECTED = 3
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a command ended by SIGPIPE (128 + 13)
+PASSED_OVER_SHOWN = 12  # files a run names on its "passed over:" line; its record holds them all
 
 
 class CommandError(Exception):
@@ -56,12 +58,26 @@ def _summary_line(counts: dict[str, Any]) -> str:
             f"rejected {counts.get('rejected_total', 0)}" + (f" ({by_reason})" if by_reason else ""))
     if counts.get("unchanged_files"):
         line += f", {counts['unchanged_files']} unchanged files skipped"
+    if passed := counts.get("passed_over"):
+        why = Counter(p["reason"] for p in passed)
+        line += f", passed over {len(passed)} ({', '.join(f'{r} {n}' for r, n in sorted(why.items()))})"
     if counts.get("nothing_new"):
         return line + f"; nothing new: stories unchanged ({counts.get('stories', 0)})"
     if "stories" in counts:
         line += (f"; stories {counts['stories']} ({counts.get('stories_new', 0)} new, "
                  f"{counts.get('stories_updated', 0)} updated); embedded {counts.get('embedded', 0)} new texts")
     return line
+
+
+def _passed_over_line(counts: dict[str, Any], shown: int = PASSED_OVER_SHOWN) -> str | None:
+    """What a folder's walk did not take as news inputs, each with why; None for nothing."""
+    passed = counts.get("passed_over") or []
+    if not passed:
+        return None
+    names = [f"{p['path']} ({p['detail']})" for p in passed[:shown]]
+    if len(passed) > shown:
+        names.append(f"and {len(passed) - shown} more (`dastan runs --json` lists every one)")
+    return "passed over: " + "; ".join(names)
 
 
 def tehran_time(iso: str | None, missing: str) -> str:
@@ -152,6 +168,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         _fail_if_locked(settings.db)
     counts = _run(settings, args.paths, args.verbose)
     print(_summary_line(counts))
+    if passed := _passed_over_line(counts):
+        print(passed)
     print(f"database: {Path(settings.db).resolve()}")
     if counts.get("report"):
         print(f"report: {counts['report']}")

@@ -38,13 +38,20 @@ def file_fingerprint(path: Path, params: Any) -> str:
     return h.hexdigest()
 
 
-def input_fingerprints(inputs: Sequence[str], settings: Settings) -> list[str] | None:
-    """Fingerprints of every input file; None when an input is missing (the full run records it)."""
-    from flows.publish import own_files
-    from ingest.readers import iter_files
+def input_fingerprints(inputs: Sequence[str], settings: Settings,
+                       passed: list[dict[str, str]] | None = None) -> list[str] | None:
+    """Fingerprints of every input file; None when an input is missing (the full run records it).
+
+    ``passed`` gets what the walk passed over (not news inputs), which the run still names."""
+    from flows.publish import own_files, project_files
+    from ingest.readers import PassedOver, iter_files
 
     prints = []
-    for f in iter_files(inputs, skip=own_files(settings)):
+    for f in iter_files(inputs, skip=own_files(settings), project=project_files(settings)):
+        if isinstance(f, PassedOver):
+            if passed is not None:
+                passed.append(f.as_dict())
+            continue
         if not isinstance(f, Path):
             return None
         prints.append(file_fingerprint(f, settings.ingest))
@@ -84,13 +91,14 @@ def finish_if_nothing_new(settings: Settings, inputs: Sequence[str], kind: str =
     db = Database(settings.db)
     if db.is_memory or not db.exists():
         return None
-    prints = input_fingerprints(inputs, settings)
+    passed: list[dict[str, str]] = []
+    prints = input_fingerprints(inputs, settings, passed)
     model_id = known_encoder_id(settings.embed)
     if prints is None or model_id is None:
         return None
     run_id = uuid.uuid4().hex[:12]
     try:
-        counts, last_change = _decide(db, run_id, prints, model_id, settings, kind)
+        counts, last_change = _decide(db, run_id, prints, model_id, settings, kind, passed)
     except DatabaseBusy:
         return None
     if counts is None:
@@ -106,7 +114,7 @@ def finish_if_nothing_new(settings: Settings, inputs: Sequence[str], kind: str =
 
 
 def _decide(db: Database, run_id: str, prints: Sequence[str], model_id: str, settings: Settings,
-            kind: str) -> tuple[dict[str, Any] | None, Any]:
+            kind: str, passed: list[dict[str, str]]) -> tuple[dict[str, Any] | None, Any]:
     """Under the run lock (never waiting for it): the finished run's counts, or None."""
     with run_lock(db, run_id, wait=False):
         with db.connect(read_only=True) as con:
@@ -121,7 +129,8 @@ def _decide(db: Database, run_id: str, prints: Sequence[str], model_id: str, set
                    AND json_extract_string(counts, '$.nothing_new') IS NULL""").fetchone()[0]
         counts: dict[str, Any] = {
             "run_id": run_id, "read": 0, "ingested": 0, "existing": 0, "duplicates": 0, "near_duplicates": 0,
-            "rejected": {}, "rejected_total": 0, "unchanged_files": len(prints), "embedded": 0, "model": model_id,
+            "rejected": {}, "rejected_total": 0, "unchanged_files": len(prints), "passed_over": passed,
+            "embedded": 0, "model": model_id,
             "stories": stories, "stories_new": 0, "stories_updated": 0, "nothing_new": True, "status": "completed",
         }
         _record(db, run_id, kind, settings, counts)

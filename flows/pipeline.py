@@ -123,13 +123,19 @@ def publish_report(db_path: str, settings: Settings, counts: dict[str, Any]) -> 
     return publish(Database(db_path), settings, counts)
 
 
-def _file_batches(inputs: Sequence[str], settings: Settings) -> list[list[str]]:
-    from flows.publish import own_files
-    from ingest.readers import iter_files
+def _file_batches(inputs: Sequence[str], settings: Settings) -> tuple[list[list[str]], list[dict[str, str]]]:
+    """The input files in batches, and what the walk passed over (not news inputs)."""
+    from flows.publish import own_files, project_files
+    from ingest.models import Reject
+    from ingest.readers import PassedOver, iter_files
 
-    files = [str(p) if not hasattr(p, "reason") else p.input_ref
-             for p in iter_files(inputs, skip=own_files(settings))]
-    return list(stages.batched(files, settings.flow.batch_articles))
+    files, passed = [], []
+    for p in iter_files(inputs, skip=own_files(settings), project=project_files(settings)):
+        if isinstance(p, PassedOver):
+            passed.append(p.as_dict())
+        else:
+            files.append(p.input_ref if isinstance(p, Reject) else str(p))
+    return list(stages.batched(files, settings.flow.batch_articles)), passed
 
 
 def _fetch(settings: Settings, sources: list[str], run_id: str, counts: dict[str, Any]) -> dict[str, Any]:
@@ -212,8 +218,9 @@ def run_pipeline(settings: Settings, inputs: Sequence[str], sources: list[str] |
         if stale:
             logger.warning("%d earlier run(s) ended without finishing; marked incomplete", stale)
         try:
-            ingest = stages.IngestCounts()
-            for batch in _file_batches(inputs, settings):
+            batches, passed = _file_batches(inputs, settings)
+            ingest = stages.IngestCounts(passed_over=passed)
+            for batch in batches:
                 ingest.add(stages.IngestCounts.from_dict(ingest_files(settings.db, batch, settings, run_id)))
             if sources is not None:
                 ingest.add(stages.IngestCounts.from_dict(_fetch(settings, sources, run_id, counts)))

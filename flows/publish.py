@@ -67,6 +67,24 @@ def own_files(settings: Settings, db_path: str | None = None) -> list[Path]:
     return out
 
 
+def project_files(settings: Settings) -> dict[Path, str]:
+    """The project's own data, which a directory walk over its inputs passes over and names
+    (``dastan run data`` read the gazetteer as a news page and the sample labels as records):
+    what each path is."""
+    from clustering.build_gazetteer import SOURCES
+    from clustering.places import GAZETTEER
+    from flows.settings import ROOT
+    from ingest.sources import DEFAULT_REGISTRY
+
+    return {
+        Path(settings.ingest.registry or DEFAULT_REGISTRY): "the source registry",
+        DEFAULT_REGISTRY: "the source registry",
+        GAZETTEER: "the place gazetteer",
+        SOURCES: "the gazetteer's sources",
+        ROOT / "data" / "sample_labels.jsonl": "the sample corpus's labels",
+    }
+
+
 def write_report(db: Database, out: Path) -> Path:
     """Render the HTML report of the whole database to ``out``."""
     from summarize.report import render_report
@@ -93,6 +111,10 @@ def markdown_summary(stories: list[dict[str, Any]], counts: dict[str, Any], repo
         f"rejected **{counts.get('rejected_total', 0)}**, stories new **{counts.get('stories_new', 0)}** / "
         f"updated **{counts.get('stories_updated', 0)}**"
     )
+    if passed := counts.get("passed_over"):
+        named = "; ".join(f"{p['path']} ({p['detail']})" for p in passed[:ARTIFACT_ROWS])
+        more = f" and {len(passed) - ARTIFACT_ROWS} more" if len(passed) > ARTIFACT_ROWS else ""
+        lines += ["", f"passed over (not news inputs): {md_escape(named)}{more}"]
     if report:
         lines += ["", f"HTML report: `{md_escape(report)}`"]
     lines += ["", "| story | title | sources | reports | first seen |", "|---|---|---|---|---|"]

@@ -81,9 +81,12 @@ class IngestCounts:
     near_duplicates: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
     unchanged_files: int = 0  # files read in an earlier run, byte for byte: skipped
+    # files a folder's walk did not take as news inputs, each with why (ingest.readers.PassedOver)
+    passed_over: list[dict[str, str]] = field(default_factory=list)
 
     def add(self, other: IngestCounts) -> None:
         self.unchanged_files += other.unchanged_files
+        self.passed_over.extend(other.passed_over)
         self.read += other.read
         self.ingested += other.ingested
         self.existing += other.existing
@@ -95,13 +98,13 @@ class IngestCounts:
     def from_dict(cls, d: dict[str, Any]) -> IngestCounts:
         """Counts back from :meth:`as_dict` (what a Prefect task returns)."""
         return cls(d["read"], d["ingested"], d["existing"], d["duplicates"], d["near_duplicates"],
-                   Counter(d["rejected"]), d.get("unchanged_files", 0))
+                   Counter(d["rejected"]), d.get("unchanged_files", 0), list(d.get("passed_over", [])))
 
     def as_dict(self) -> dict[str, Any]:
         return {"read": self.read, "ingested": self.ingested, "existing": self.existing,
                 "duplicates": self.duplicates, "near_duplicates": self.near_duplicates,
                 "rejected": dict(self.rejected), "rejected_total": sum(self.rejected.values()),
-                "unchanged_files": self.unchanged_files}
+                "unchanged_files": self.unchanged_files, "passed_over": list(self.passed_over)}
 
 
 def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -213,13 +216,15 @@ def mark_near_duplicates(con: Any, articles: list[Article], threshold: float) ->
 def ingest_paths(db: Database, paths: Sequence[str | Path], settings: Settings, run_id: str,
                  progress: Progress | None = None) -> IngestCounts:
     """Read files and directories and store what they hold; files read before are skipped."""
-    from flows.publish import own_files
+    from flows.publish import own_files, project_files
     from ingest.article import build_article
-    from ingest.readers import iter_files, read_path
+    from ingest.readers import PassedOver, iter_files, read_path
     from ingest.sources import load_registry
     from storage.files import known_fingerprints
 
-    files = list(iter_files(paths, skip=own_files(settings, db.path)))
+    walked = list(iter_files(paths, skip=own_files(settings, db.path), project=project_files(settings)))
+    passed = [f.as_dict() for f in walked if isinstance(f, PassedOver)]
+    files = [f for f in walked if not isinstance(f, PassedOver)]
     prints = {str(f): file_fingerprint(f, settings.ingest) for f in files if isinstance(f, Path)}
     known: set[str] = set()
     if prints and db.exists():
@@ -246,6 +251,7 @@ def ingest_paths(db: Database, paths: Sequence[str | Path], settings: Settings, 
 
     counts = ingest_items(db, stream(), settings, run_id, progress)
     counts.unchanged_files = skipped
+    counts.passed_over = passed
     return counts
 
 

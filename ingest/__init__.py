@@ -19,13 +19,17 @@ __all__ = ["Article", "IngestParams", "Reject", "RejectReason", "Role", "Sentenc
 
 
 def read_inputs(paths: Iterable[str | Path], params: IngestParams) -> Iterator[Article | Reject]:
-    """Every article in the named files and directories, or a reject saying why not."""
+    """Every article in the named files and directories, or a reject saying why not (a file
+    a directory's walk passes over, not in a format dastan reads, is an 'unsupported' reject)."""
     from ingest.article import build_article
-    from ingest.readers import iter_files, read_path
+    from ingest.readers import PassedOver, iter_files, read_path
     from ingest.sources import load_registry
 
     registry = load_registry(params.registry)
     for path in iter_files(paths):
+        if isinstance(path, PassedOver):
+            yield Reject(path.path, RejectReason.UNSUPPORTED, path.detail)
+            continue
         if isinstance(path, Reject):
             yield path
             continue

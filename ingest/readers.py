@@ -12,8 +12,8 @@ import contextlib
 import csv
 import io
 import json
-from collections.abc import Collection, Iterable, Iterator
-from dataclasses import replace
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -116,25 +116,63 @@ def check_inputs(paths: Iterable[str | Path]) -> None:
         raise MissingInput(f"no such file or directory: {', '.join(missing)}; nothing was read")
 
 
-def iter_files(paths: Iterable[str | Path], skip: Collection[Path] = ()) -> Iterator[Path | Reject]:
-    """Files named directly, and the files under named directories, in a stable order.
+@dataclass(frozen=True)
+class PassedOver:
+    """What a folder's walk did not take as a news input, and why: never read, never a
+    reject, named on the run's summary and in its record (``counts["passed_over"]``)."""
 
-    ``skip``: files, and folders whose files, a directory walk passes over: what the run
-    itself writes (its database, the database's write-ahead log and lock, its report) when
-    they sit inside an input folder. A file named directly is read whatever it is.
+    path: str
+    reason: str  # "format" (not a format dastan reads), "project_data" (the project's own files)
+    detail: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"path": self.path, "reason": self.reason, "detail": self.detail}
+
+
+def iter_files(paths: Iterable[str | Path], skip: Collection[Path] = (),
+               project: Mapping[Path, str] | None = None) -> Iterator[Path | Reject | PassedOver]:
+    """Files named directly, and the news inputs under named directories, in a stable order.
+
+    ``skip``: files, and folders whose files, a directory walk passes over without a word:
+    what the run itself writes (its database, the database's write-ahead log and lock, its
+    report) when they sit inside an input folder. A file named directly is read whatever
+    it is.
+
+    A directory walk takes only the formats dastan reads (:data:`SUPPORTED`); every other
+    file, and the project's own data files and folders (``project``: path -> what it is,
+    such as the source registry or the gazetteer), comes back as a :class:`PassedOver` with
+    its reason, once per project path however many files it holds.
     """
     skipped = {Path(s).resolve() for s in skip}
+    data = {Path(k).resolve(): v for k, v in (project or {}).items()}
+    told: set[Path] = set()
 
     def own(child: Path) -> bool:
         where = child.resolve()
         return where in skipped or any(parent in skipped for parent in where.parents)
 
+    def project_path(child: Path) -> Path | None:
+        where = child.resolve()
+        return next((p for p in (where, *where.parents) if p in data), None)
+
     for p in paths:
         path = Path(p)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not child.name.startswith(".") and not (skipped and own(child)):
-                    yield child
+                if not child.is_file() or child.name.startswith(".") or (skipped and own(child)):
+                    continue
+                if data and (where := project_path(child)) is not None:
+                    if where not in told:
+                        told.add(where)
+                        root = path.resolve()  # the path as the walk names it, under the folder given
+                        shown = path / where.relative_to(root) if where.is_relative_to(root) else where
+                        yield PassedOver(str(shown), "project_data", data[where])
+                    continue
+                if child.suffix.lower() not in SUPPORTED:
+                    yield PassedOver(str(child), "format",
+                                     f"{child.suffix or '(no extension)'}: not a news format")
+                    continue
+                yield child
         elif path.is_file():
             yield path
         else:

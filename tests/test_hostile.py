@@ -463,8 +463,9 @@ def test_empty_binary_unsupported_files_and_missing_paths_are_rejected_with_reas
     out = outcome(outcomes, "empty_binary_unsupported_missing")
     assert out.articles == []
     assert {(Path(r["input_ref"]).name, r["reason"]) for r in out.rejects} == {
-        ("empty.txt", "empty"), ("blank.jsonl", "empty"), ("nul.txt", "binary"), ("report.pdf", "unsupported"),
-        ("missing.jsonl", "no_text")}
+        ("empty.txt", "empty"), ("blank.jsonl", "empty"), ("nul.txt", "binary"), ("missing.jsonl", "no_text")}
+    # not a news format: the folder's walk passes it over, with its reason, and reads nothing of it
+    assert [(Path(p["path"]).name, p["reason"]) for p in out.counts["passed_over"]] == [("report.pdf", "format")]
 
 
 def test_every_input_finished_well_inside_its_bounds(outcomes) -> None:

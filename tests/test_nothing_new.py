@@ -201,3 +201,14 @@ def test_a_rerun_writes_the_report_beside_its_database_not_in_the_working_direct
     beside = Path(settings.db).resolve().with_name("report.html")
     assert counts is not None and counts["report"] == str(beside) and beside.exists()
     assert not (elsewhere / "report.html").exists()
+
+
+def test_a_file_that_is_not_news_is_named_by_a_rerun_with_nothing_new(done) -> None:
+    # a folder's walk passes over what is not a news format: it is no new input, and the
+    # rerun still says what it passed over (never dropped without a word)
+    settings, inputs = done
+    (inputs / "notes.md").write_text("# my notes\n", encoding="utf-8")
+    counts = finish_if_nothing_new(settings, [str(inputs)])
+    assert counts is not None and counts["nothing_new"]
+    assert counts["passed_over"] == [{"path": str(inputs / "notes.md"), "reason": "format",
+                                      "detail": ".md: not a news format"}]

@@ -80,9 +80,10 @@ def test_a_run_that_rejects_every_input_exits_non_zero_and_records_each(tmp_path
     db = tmp_path / "d.duckdb"
     assert main(["run", str(bad), "--db", str(db)]) == EXIT_ALL_REJECTED
     out = capsys.readouterr()
-    assert "rejected 3" in out.out and "every input was rejected" in out.err and "dastan rejects" in out.err
-    assert [(Path(i).name, r) for i, r in rejects(db)] == [
-        ("empty.txt", "empty"), ("english.txt", "not_persian"), ("photo.jpg", "unsupported")]
+    assert "rejected 2" in out.out and "every input was rejected" in out.err and "dastan rejects" in out.err
+    assert [(Path(i).name, r) for i, r in rejects(db)] == [("empty.txt", "empty"), ("english.txt", "not_persian")]
+    # not a news format: the folder's walk passes it over and says so (it is no reject)
+    assert f"passed over: {bad / 'photo.jpg'} (.jpg: not a news format" in out.out
     # one input that becomes an article is a run that did something: 0
     (bad / "page.txt").write_text(PAGE, encoding="utf-8")
     assert main(["run", str(bad), "--db", str(db)]) == 0
@@ -112,10 +113,14 @@ def test_dastan_run_twice_over_a_folder_that_holds_its_database(tmp_path: Path) 
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "page.txt").write_text(PAGE, encoding="utf-8")
+    (docs / "notes.md").write_text("# not news\n", encoding="utf-8")
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     run = [sys.executable, "-m", "flows.cli", "run", str(docs), "--db", str(docs / "news.duckdb")]
     first = subprocess.run(run, cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
     assert first.returncode == 0, first.stderr
+    # the Prefect flow's walk names what it passed over, as the stages' walk does
+    assert "passed over 1 (format 1)" in first.stdout
+    assert f"passed over: {docs / 'notes.md'} (.md: not a news format)" in first.stdout
     assert (docs / "report.html").exists()
     (docs / "other.txt").write_text(OTHER, encoding="utf-8")
     second = subprocess.run(run, cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
@@ -129,3 +134,60 @@ def test_what_a_run_writes_is_its_database_log_lock_report_and_models() -> None:
 
     files = {p.name for p in own_files(load_settings(overrides={"db": str(ROOT / "data" / "x.duckdb")}))}
     assert {"x.duckdb", "x.duckdb.wal", "x.duckdb.lock", "report.html", "models"} <= files
+
+
+def runs_counts(db: Path) -> dict:
+    import json
+
+    with Database(str(db)).connect(read_only=True) as con:
+        return json.loads(con.execute("SELECT counts FROM runs ORDER BY started_at DESC LIMIT 1").fetchone()[0])
+
+
+def passed_over_line(out: str) -> str:
+    lines = [line for line in out.splitlines() if line.startswith("passed over:")]
+    assert len(lines) == 1, out
+    return lines[0]
+
+
+def test_dastan_run_data_reads_the_samples_not_the_projects_own_data(tmp_path: Path, fast_run, capsys) -> None:
+    # A newcomer's `dastan run data`: the gazetteer's world.txt became an article («# Countries'
+    # other spellings ...»), sample_labels.jsonl 52 'no_text' rejects, sources.toml, places.tsv
+    # and SAMPLES.md 'unsupported' rejects: the project's own files were read as news.
+    db = tmp_path / "d.duckdb"
+    assert main(["run", str(ROOT / "data"), "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    samples = ROOT / "data" / "samples"
+    with Database(str(db)).connect(read_only=True) as con:
+        refs = [r[0] for r in con.execute("SELECT input_ref FROM articles").fetchall()]
+    assert refs and all(Path(r.split("#")[0].rsplit(":", 1)[0]).parent == samples for r in refs), refs
+    project = ("sources.toml", "places.tsv", "gazetteer", "sample_labels.jsonl", "SAMPLES.md")
+    assert not [r for r, _ in rejects(db) if any(name in r for name in project)]
+    line = passed_over_line(out)  # named, with why, on the run's output
+    for name, why in [("sources.toml", "the source registry"), ("places.tsv", "the place gazetteer"),
+                      ("gazetteer", "the gazetteer's sources"), ("sample_labels.jsonl", "the sample corpus's labels"),
+                      ("SAMPLES.md", ".md: not a news format")]:
+        assert f"{ROOT / 'data' / name} ({why}" in line, (name, line)
+    # and in the run's record (`dastan runs --json`)
+    recorded = {Path(p["path"]).name: p["reason"] for p in runs_counts(db)["passed_over"]}
+    assert recorded == {"sources.toml": "project_data", "places.tsv": "project_data", "gazetteer": "project_data",
+                        "sample_labels.jsonl": "project_data", "SAMPLES.md": "format"}
+
+
+def test_a_folder_walk_passes_over_what_is_not_a_news_format_and_says_so(tmp_path: Path, fast_run, capsys) -> None:
+    docs = tmp_path / "docs"
+    (docs / "sub").mkdir(parents=True)
+    (docs / "page.txt").write_text(PAGE, encoding="utf-8")
+    (docs / "notes.md").write_text("# my notes\n", encoding="utf-8")
+    (docs / "sub" / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0 not news")
+    db = tmp_path / "d.duckdb"
+    for _ in range(2):  # said on every run, the rerun with nothing new included
+        assert main(["run", str(docs), "--db", str(db)]) == 0
+        out = capsys.readouterr().out
+        assert "passed over 2 (format 2)" in out.splitlines()[0]
+        line = passed_over_line(out)
+        assert f"{docs / 'notes.md'} (.md: not a news format" in line
+        assert f"{docs / 'sub' / 'photo.jpg'} (.jpg: not a news format" in line
+        assert rejects(db) == []
+    # a file named directly is read whatever it is: an unsupported one is a reject with its reason
+    assert main(["run", str(docs / "sub" / "photo.jpg"), "--db", str(db)]) == EXIT_ALL_REJECTED
+    assert [(Path(i).name, r) for i, r in rejects(db)] == [("photo.jpg", "unsupported")]
