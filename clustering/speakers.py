@@ -301,7 +301,21 @@ def _from_reaction(title: str) -> str | None:
         words = _words(m.group(1))
         if _starts_with_office(words) or _is_country(m.group(1)) or (len(words) <= 3 and "و" not in words):
             return speaker_key(m.group(1))
+    if m:
+        return _countries_together(m.group(1))
     return None
+
+
+def _countries_together(phrase: str) -> str | None:
+    """«قطر و عربستان», «روسیه، چین و ایران»: a joint statement's countries, as one key.
+
+    Two joint statements of different countries are different actors' («قطر و عربستان» and
+    «روسیه و قطر» calling for calm: stream2026_dev's two events); None unless every part is a country.
+    """
+    parts = [p.strip() for p in re.split(r"\s+و\s+|،", phrase) if p.strip()]
+    if len(parts) < 2 or len(parts) > 4 or not all(_is_country(p) for p in parts):
+        return None
+    return " ".join(sorted(" ".join(_words(p)) for p in parts))
 
 
 def _from_stance(title: str) -> str | None:
@@ -314,8 +328,11 @@ def _from_stance(title: str) -> str | None:
     head, comma, _rest = title.partition("،")
     if comma and _speaker_like(head) and len(_words(head)) <= 4:
         return speaker_key(head)
-    # a country named first («یمن حملات ... را محکوم کرد»); not a pair («روسیه و قطر ...»)
+    # a country named first («یمن حملات ... را محکوم کرد»); a pair («روسیه و قطر ...») as one actor
     words = title.split()
+    for k in (5, 4, 3):
+        if len(words) > k + 1 and "و" in words[:k] and (together := _countries_together(" ".join(words[:k]))):
+            return together
     for k in (3, 2, 1):
         lead = " ".join(words[:k])
         if len(words) > k + 1 and _is_country(lead) and words[k] != "و" and not _is_country(" ".join(words[: k + 1])):

@@ -44,14 +44,14 @@ SPEAKERS = [
     # «X خواستار ... شد»: an office, a country or a short name
     ("رئیس سازمان صداوسیما خواستار برخورد با عوامل سریال شد", "", "رییس سازمان صداوسیما"),
     ("هند خواستار خویشتن‌داری دو طرف شد", "", "هند"),
-    ("روسیه و قطر خواستار بازگشت به دیپلماسی شدند", "", None),
+    ("روسیه و قطر خواستار بازگشت به دیپلماسی شدند", "", "روسیه قطر"),
     # «X درباره Y:» is X speaking about Y
     ("موسوی درباره مذاکره با آمریکا: تا فشار هست مذاکره نمی‌کنیم", "", "موسوی"),
     # a country that opens a judgement headline, with or without a comma
     ("روسیه، حمله به ایران را محکوم کرد", "", "روسیه"),
     ("یمن حملات هوایی به ایران را محکوم کرد", "", "یمن"),
-    # two countries together are no single speaker
-    ("قطر و عربستان خواستار توقف فوری تنش‌ها شدند", "", None),
+    # two countries together: the joint statement's actor is both
+    ("قطر و عربستان خواستار توقف فوری تنش‌ها شدند", "", "عربستان قطر"),
     # a later segment after «|» holds the speaker
     ("نفت دوباره ارزان شد؟ | ترامپ: اوپک تولید را کم می‌کند", "", "ترامپ"),
     # a roundup of several items is about none of its speakers
@@ -125,6 +125,9 @@ SAME = [
     ("لاوروف", "مدودف", False),
     # two countries' condemnations
     ("روسیه", "یمن", False),
+    # two joint statements of different countries; one country and a joint statement it made
+    ("عربستان قطر", "روسیه قطر", False),
+    ("قطر", "عربستان قطر", True),
     # a country and a person: cannot be told («لاوروف» speaks for Russia)
     ("روسیه", "لاوروف", None),
     # an office without a name and a name without an office: cannot be told
@@ -143,6 +146,16 @@ SAME = [
 def test_same_speaker(a: str | None, b: str | None, expected: bool | None) -> None:
     assert same_speaker(a, b) is expected
     assert same_speaker(b, a) is expected
+
+
+@pytest.mark.parametrize(("title", "key"), [
+    ("قطر و عربستان خواستار «توقف فوری» تنش‌ها شدند", "عربستان قطر"),
+    ("عربستان و قطر خواستار توقف فوری تنش‌ها شدند", "عربستان قطر"),  # the order does not matter
+    ("روسیه و چین حمله به ایران را محکوم کردند", "روسیه چین"),
+    ("مردم و دولت خواستار آرامش شدند", None),  # not countries
+])
+def test_a_joint_statement_of_countries_has_them_all_as_speaker(title: str, key: str | None) -> None:
+    assert speaker(title) == key
 
 
 def test_keys_fold_spellings() -> None:
