@@ -387,7 +387,7 @@ _MEDIA_TAIL = re.compile(r"\s*(?:\+|\()\s*(?:فیلم|عکس|تصاویر|وید
 # («مردم قرچک ... را محکوم کردند», «دانشجویان مشهدی ...»). Its actor is the people of that place:
 # the rallies of two towns are two actors, as two governments are (stream2026_dev's rule 5).
 _RALLY = frozenset(fold(w).replace("\u200c", "") for w in (
-    "تجمع", "اجتماع", "راهپیمایی", "تظاهرات", "گردهمایی", "حضور", "خروش",
+    "تجمع", "اجتماع", "راهپیمایی", "تظاهرات", "گردهمایی", "خروش",
 ))
 _CROWD_JUDGES = re.compile(r"\sدر\s+(?:محکومیت|اعتراض\s+به|حمایت\s+از)\s|\sرا\s+(?:محکوم|تقبیح)\s+(?:کرد|کردند)"
                            r"|\sعلیه\s")

@@ -199,6 +199,7 @@ def test_same_speaker_over_headlines() -> None:
     ("خروش مردم تبریز علیه جنایت تروریست‌ها در خاش + فیلم", "مردم IR-03-tabriz"),
     ("تجمع یزدی‌ها در محکومیت حمله به بیمارستان غزه", "مردم IR-21"),
     ("حملات هوایی علیه مناطقی در تهران", None),  # «علیه» without a crowd: the happening
+    ("حضور وزیر کشور در مشهد علیه قاچاق کالا", None),  # one official's visit is no crowd
     # condolences: a message to the people, a condolence said for a disaster
     ("پیام تسلیت رئیس قوه قضاییه به مردم زلزله‌زده سی‌سخت", "رییس قوه قضاییه"),
     ("رئیس مجلس حادثه زلزله سی‌سخت را تسلیت گفت", "رییس مجلس"),
