@@ -91,38 +91,38 @@ OUTSIDE_FIT: frozenset[str] = frozenset({"reaction_to_happening", "reactions_apa
 
 SAME_STORY = PairModel(
     weights=(
-        0.8023,  # chars
-        77.819,  # dense_gap
-        3.2331,  # lexical
-        -0.0127,  # rare
-        0.2871,  # numbers_conflict
-        -0.7647,  # same_source
-        2.161,  # date_shared
-        -0.9882,  # date_conflict
-        -0.6641,  # weekday_conflict
-        -0.0106,  # media
-        3.8483,  # media_chars
-        -19.7921,  # media_dense_gap
-        -42.4217,  # same_source_dense
-        -0.0772,  # same_source_lexical
-        0.5945,  # place_shared
+        0.796,  # chars
+        77.8936,  # dense_gap
+        3.2294,  # lexical
+        -0.0112,  # rare
+        0.2851,  # numbers_conflict
+        -0.7593,  # same_source
+        2.1583,  # date_shared
+        -0.9923,  # date_conflict
+        -0.6637,  # weekday_conflict
+        -0.0167,  # media
+        3.8571,  # media_chars
+        -19.8317,  # media_dense_gap
+        -42.4884,  # same_source_dense
+        -0.0768,  # same_source_lexical
+        0.5938,  # place_shared
         -6.0,  # place_conflict
         -6.0,  # country_conflict
-        1.0987,  # town_shared
-        1.0629,  # speaker_shared
+        1.0968,  # town_shared
+        1.0528,  # speaker_shared
         -6.0,  # speaker_conflict
-        1.7051,  # speaker_named
-        -0.2795,  # speaker_absent
-        -1.957,  # speaker_unmatched
-        -0.4639,  # place_one_sided
-        -1.7952,  # home_abroad
-        -2.6276,  # stock_shared
+        1.6993,  # speaker_named
+        -0.2923,  # speaker_absent
+        -1.9741,  # speaker_unmatched
+        -0.4647,  # place_one_sided
+        -1.7946,  # home_abroad
+        -2.6297,  # stock_shared
         -6.0,  # reaction_to_happening
         -6.0,  # reactions_apart
         -6.0,  # digest
         -6.0,  # figures_next_day
     ),
-    bias=-3.761,
+    bias=-3.7552,
 )
 
 

@@ -200,6 +200,10 @@ def test_same_speaker_over_headlines() -> None:
     ("تجمع یزدی‌ها در محکومیت حمله به بیمارستان غزه", "مردم IR-21"),
     ("حملات هوایی علیه مناطقی در تهران", None),  # «علیه» without a crowd: the happening
     ("حضور وزیر کشور در مشهد علیه قاچاق کالا", None),  # one official's visit is no crowd
+    # regret and concern voiced, the actor after them
+    ("ابراز نگرانی عمیق چین از حمله تجاوزگرانه رژیم اسرائیل", "چین"),
+    ("ابراز تاسف مدیرکل سازمان جهانی بهداشت از تعلیق کمک‌های مالی آمریکا", "مدیرکل سازمان جهانی بهداشت"),
+    ("ابراز آمادگی صندوق بین‌المللی پول برای پرداخت وام", None),  # readiness judges nothing
     # condolences: a message to the people, a condolence said for a disaster
     ("پیام تسلیت رئیس قوه قضاییه به مردم زلزله‌زده سی‌سخت", "رییس قوه قضاییه"),
     ("رئیس مجلس حادثه زلزله سی‌سخت را تسلیت گفت", "رییس مجلس"),
