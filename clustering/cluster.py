@@ -44,12 +44,12 @@ class ClusterParams:
     """How stories are decided; defaults measured with ``python -m benchmarks.fit_clustering``."""
 
     # Fitted on all four sets (pair-F1 / B-cubed F1; python -m benchmarks.fit_clustering) at
-    # 0.30, 0.35, 0.40: stream2026_dev 0.416/0.936, 0.437/0.944, 0.440/0.946; rss2020_dev
-    # 0.589/0.902, 0.528/0.898, 0.468/0.895; stance_dev 0.784/0.882, 0.793/0.883, 0.787/0.880;
-    # the sample corpus 0.944/0.967 throughout. A false merge claims two newsrooms
-    # corroborated each other, a miss only loses a link (issue 12): 0.35 has stance_dev's best
-    # pair F1 and keeps stream2026_dev within 0.003 of 0.40, where rss2020_dev loses 0.06;
-    # 0.30 gains rss2020_dev recall at stream2026_dev's and stance_dev's precision.
+    # 0.30, 0.35, 0.40 (2026-11-30): stream2026_dev 0.456/0.949, 0.473/0.955, 0.374/0.952;
+    # rss2020_dev 0.590/0.903, 0.530/0.898, 0.516/0.898; stance_dev 0.790/0.885, 0.799/0.886,
+    # 0.792/0.883; the sample corpus 0.944/0.967 throughout. A false merge claims two newsrooms
+    # corroborated each other, a miss only loses a link (issue 12): 0.35 has stream2026_dev's
+    # and stance_dev's best pair F1 and stream2026_dev's best B-cubed, the only one above every
+    # report alone (0.952); 0.30 gains rss2020_dev recall at stream2026_dev's precision.
     threshold: float = 0.35  # average same-story probability a report needs to join a story
     # k = 8, 15, 25 and 40 score within 0.03 pair-F1 of each other on the dev sets; 8 is cheapest.
     neighbours: int = 8  # candidate partners per article and view

@@ -3,11 +3,11 @@ was measured, so that a change that loses it fails here.
 
 The sets are read in place from ../shared/eval (never copied into the project); the gold
 file is read by the scorer only, after clustering (flows.evaluate). Figures from `make eval`
-on 2026-11-30, after one outlet's dense similarity was discounted (same_source_dense) and the
-threshold set to 0.35 (issue 12), pair-F1 / B-cubed F1: stream2026_dev 0.383 / 0.940 (0.413 /
-0.928 before; 0.123 / 0.628 at the start; every report alone 0 / 0.952), rss2020_dev 0.532 /
-0.900 (0.489 / 0.896), stance_dev 0.7997 / 0.888 (0.790 / 0.882). Issue 12 asks for more than
-these floors (stream2026_dev 0.50 / 0.960, rss2020_dev 0.60, stance_dev 0.80): not reached yet.
+on 2026-11-30, after crowds, joint statements, digests and years were read (issue 12),
+pair-F1 / B-cubed F1: stream2026_dev 0.473 / 0.955 (0.123 / 0.628 at the start; every report
+alone 0 / 0.952), rss2020_dev 0.530 / 0.898, stance_dev 0.799 / 0.886. The floors leave room for
+the float32 vectors of a CPU without bf16. Issue 12 asks for more (stream2026_dev 0.50 / 0.960,
+rss2020_dev 0.60, stance_dev 0.80): not reached yet.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 TARGETS = {  # set: (pair-F1 at least, B-cubed F1 at least)
     "rss2020_dev": (0.51, 0.89),
     "stance_dev": (0.78, 0.88),
-    "stream2026_dev": (0.36, 0.93),
+    "stream2026_dev": (0.44, 0.945),
 }
 
 
