@@ -643,14 +643,14 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from flows.fetching import FeedSelectionError
     from flows.serve import ServeError
     from flows.settings import ConfigError
-    from ingest.readers import MissingInput
+    from ingest.readers import InputError
     from ingest.sources import RegistryError
     from storage import DatabaseBusy, DatabaseMissing, ReadOnlyViolation
     from storage.queries import SqlError
     from storage.schema import SchemaError
 
     return (CaseError, CommandError, ConfigError, DatabaseBusy, DatabaseMissing, EvaluationError, FeedSelectionError,
-            MissingInput, ModelError, ModelFileError, ReadOnlyViolation, RegistryError, SchemaError, ServeError,
+            InputError, ModelError, ModelFileError, ReadOnlyViolation, RegistryError, SchemaError, ServeError,
             SqlError)
 
 

@@ -104,16 +104,66 @@ def _check_damaged_utf8(data: bytes, err: UnicodeDecodeError) -> None:
         )
 
 
-class MissingInput(Exception):
+class InputError(Exception):
+    """An input path that cannot be an input at all: the person's to fix, not a reject to store."""
+
+
+class MissingInput(InputError):
     """An input path that does not exist: a typo, not an input that cannot be read."""
 
 
+class DatabaseInput(InputError):
+    """A DuckDB database named as an input (``dastan run x.duckdb`` for ``--db x.duckdb``)."""
+
+
+# DuckDB's write-ahead log and spill folder, dastan's run lock: files of a database, beside it
+_DB_COMPANIONS = (".wal", ".lock", ".tmp")
+_DUCKDB_MAGIC = b"DUCK"  # bytes 8-12 of every DuckDB file
+# A run's report, written beside its database by default (flows.publish.report_path)
+_REPORT_NAMES = ("report.html", "report.html.tmp")
+
+
+def is_database(path: Path) -> bool:
+    """A DuckDB database file: named ``*.duckdb``, or starting as a DuckDB file does."""
+    if path.suffix.lower() == ".duckdb":
+        return True
+    try:
+        with path.open("rb") as fh:
+            return fh.read(12)[8:12] == _DUCKDB_MAGIC
+    except OSError:
+        return False
+
+
+def database_of(path: Path, root: Path | None = None) -> Path | None:
+    """The DuckDB database a file is part of: itself, the database whose write-ahead log,
+    lock or spill folder it is (``x.duckdb.wal``, ``x.duckdb.tmp/...``, below ``root`` when
+    given), or None. Only a name that is no news format is opened to look at its first bytes."""
+    if path.suffix.lower() == ".duckdb" or (path.suffix.lower() not in SUPPORTED and is_database(path)):
+        return path
+    for part in (path, *path.parents):
+        if root is not None and part == root:
+            break
+        for suffix in _DB_COMPANIONS:
+            if part.name.endswith(suffix):
+                base = part.with_name(part.name[: -len(suffix)])
+                if base.suffix.lower() == ".duckdb" or (base.is_file() and is_database(base)):
+                    return base
+    return None
+
+
 def check_inputs(paths: Iterable[str | Path]) -> None:
-    """Raise :class:`MissingInput` naming every path that does not exist, before anything
+    """Raise :class:`MissingInput` naming every path that does not exist, and
+    :class:`DatabaseInput` naming every DuckDB database named as an input, before anything
     is read or written (a typo in a path is the person's to fix, not a reject to store)."""
     missing = [str(p) for p in paths if not Path(p).exists()]
     if missing:
         raise MissingInput(f"no such file or directory: {', '.join(missing)}; nothing was read")
+    named = [(Path(p), db) for p in paths if Path(p).is_file() and (db := database_of(Path(p))) is not None]
+    if named:
+        said = "; ".join(f"{p} is a DuckDB database, not a news input"
+                         + (f" (a file of {db.name})" if db != p else "")
+                         + (f": `--db {db}` reads its stories" if db.exists() else "") for p, db in named)
+        raise DatabaseInput(f"{said}; nothing was read")
 
 
 @dataclass(frozen=True)
@@ -122,11 +172,16 @@ class PassedOver:
     reject, named on the run's summary and in its record (``counts["passed_over"]``)."""
 
     path: str
-    reason: str  # "format" (not a format dastan reads), "project_data" (the project's own files)
+    # "format" (not a format dastan reads), "project_data" (the project's own files),
+    # "database" (a DuckDB database with its .wal, .lock and the report beside it)
+    reason: str
     detail: str
 
     def as_dict(self) -> dict[str, str]:
         return {"path": self.path, "reason": self.reason, "detail": self.detail}
+
+
+_DATABASE_DETAIL = "a DuckDB database: not news; its .wal, .lock and the report.html beside it with it"
 
 
 def iter_files(paths: Iterable[str | Path], skip: Collection[Path] = (),
@@ -141,11 +196,21 @@ def iter_files(paths: Iterable[str | Path], skip: Collection[Path] = (),
     A directory walk takes only the formats dastan reads (:data:`SUPPORTED`); every other
     file, and the project's own data files and folders (``project``: path -> what it is,
     such as the source registry or the gazetteer), comes back as a :class:`PassedOver` with
-    its reason, once per project path however many files it holds.
+    its reason, once per project path however many files it holds. Another DuckDB database
+    is one :class:`PassedOver` with its write-ahead log, lock, spill folder and the
+    ``report.html`` beside it: they change with every run of that database, so as inputs
+    they were rejected again on every run, and the report was read as a news page.
     """
     skipped = {Path(s).resolve() for s in skip}
     data = {Path(k).resolve(): v for k, v in (project or {}).items()}
     told: set[Path] = set()
+    databases: dict[Path, list[Path]] = {}  # a folder's databases, when a report.html is met in it
+
+    def folder_database(report: Path) -> Path | None:
+        folder = report.parent
+        if folder not in databases:
+            databases[folder] = sorted(f for f in folder.iterdir() if f.is_file() and is_database(f))
+        return databases[folder][0] if databases[folder] else None
 
     def own(child: Path) -> bool:
         where = child.resolve()
@@ -167,6 +232,12 @@ def iter_files(paths: Iterable[str | Path], skip: Collection[Path] = (),
                         root = path.resolve()  # the path as the walk names it, under the folder given
                         shown = path / where.relative_to(root) if where.is_relative_to(root) else where
                         yield PassedOver(str(shown), "project_data", data[where])
+                    continue
+                db = database_of(child, path) or (folder_database(child) if child.name in _REPORT_NAMES else None)
+                if db is not None:
+                    if db not in told:
+                        told.add(db)
+                        yield PassedOver(str(db if db.exists() else child), "database", _DATABASE_DETAIL)
                     continue
                 if child.suffix.lower() not in SUPPORTED:
                     yield PassedOver(str(child), "format",

@@ -191,3 +191,53 @@ def test_a_folder_walk_passes_over_what_is_not_a_news_format_and_says_so(tmp_pat
     # a file named directly is read whatever it is: an unsupported one is a reject with its reason
     assert main(["run", str(docs / "sub" / "photo.jpg"), "--db", str(db)]) == EXIT_ALL_REJECTED
     assert [(Path(i).name, r) for i, r in rejects(db)] == [("photo.jpg", "unsupported")]
+
+
+def test_another_database_in_an_input_folder_is_passed_over_once_not_rejected(tmp_path: Path, fast_run,
+                                                                                capsys) -> None:
+    # Before: other.duckdb, its .wal and its .lock were three rejects (or three files passed
+    # over) on every run, since the database changes; its report.html was read as a news page.
+    from flows.publish import write_report
+
+    src, docs = tmp_path / "src", tmp_path / "docs"
+    src.mkdir()
+    docs.mkdir()
+    (src / "other.txt").write_text(OTHER, encoding="utf-8")
+    (docs / "page.txt").write_text(PAGE, encoding="utf-8")
+    other = docs / "other.duckdb"
+    assert main(["run", str(src), "--db", str(other)]) == 0  # another dastan database in the folder
+    write_report(Database(str(other)), docs / "report.html")  # and its report beside it
+    (docs / "other.duckdb.wal").write_bytes(b"\0" * 64)
+    db = tmp_path / "main.duckdb"
+    for n in range(2):
+        capsys.readouterr()
+        assert main(["run", str(docs), "--db", str(db)]) == 0
+        out = capsys.readouterr().out
+        assert "passed over 1 (database 1)" in out.splitlines()[0], out
+        line = passed_over_line(out)
+        assert line.count(str(docs)) == 1 and f"passed over: {other} (a DuckDB database" in line, line
+        assert rejects(db) == []
+        with Database(str(db)).connect(read_only=True) as con:
+            refs = [Path(r[0]).name for r in con.execute("SELECT input_ref FROM articles").fetchall()]
+        assert refs == ["page.txt"]  # its report is not a news page
+        (src / f"more{n}.txt").write_text(OTHER.replace("۵", "۶"), encoding="utf-8")
+        assert main(["run", str(src), "--db", str(other)]) == 0  # the other database changes between runs
+
+
+@pytest.mark.parametrize("name", ["other.duckdb", "other.duckdb.wal", "archive.db"])
+def test_a_database_named_as_an_input_is_an_error_naming_it(tmp_path: Path, fast_run, capsys, name: str) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "page.txt").write_text(PAGE, encoding="utf-8")
+    other = tmp_path / "other.duckdb"
+    assert main(["run", str(src), "--db", str(other)]) == 0
+    if name == "archive.db":  # a DuckDB file by its first bytes, whatever its name
+        (tmp_path / name).write_bytes(other.read_bytes())
+    elif name.endswith(".wal"):
+        (tmp_path / name).write_bytes(b"\0" * 64)
+    capsys.readouterr()
+    db = tmp_path / "main.duckdb"
+    assert main(["run", str(src), str(tmp_path / name), "--db", str(db)]) == EXIT_ERROR
+    err = capsys.readouterr().err
+    assert f"{tmp_path / name} is a DuckDB database, not a news input" in err and "--db" in err, err
+    assert "Traceback" not in err and not db.exists()  # nothing read, nothing written
