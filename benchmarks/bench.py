@@ -15,7 +15,11 @@ Every step records the machine it ran on (CPU model, cores, the instructions tha
 the embedding backend) and the load average around it: on a machine shared with other
 work, figures taken under load are slower than the machine is.
 
-    python -m benchmarks.bench [--quick] [--only NAME] [--out benchmarks/results.json]
+The generated corpus is made of the sample corpus and the texts of ../shared/eval; without
+../shared/eval, of the samples alone, which it says on stderr and records ("data" in the
+JSON, and in each step's context). ``--eval-dir DIR`` asks for the sets: not there, an error.
+
+    python -m benchmarks.bench [--quick] [--only NAME] [--eval-dir DIR] [--out benchmarks/results.json]
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.corpus import generate, write_jsonl
+from benchmarks.eval_data import EvalDataMissing, add_argument, eval_data, pass_on
 from benchmarks.output import write_results
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -182,6 +187,8 @@ def _rerun_target(n: str) -> str:
 def table(results: dict[str, Any]) -> str:
     lines = [f"{name}: {c['machine']}, {c['started']}, load average {c['load_average'][0]} -> "
              f"{c['load_average'][1]}" for name, c in results.get("context", {}).items()]
+    if "data" in results:
+        lines.insert(0, f"data: {results['data']['used']}")
     lines += ["", "| measure | value | target |", "|---|---|---|"]
     p = results.get("probe")
     if p:
@@ -228,7 +235,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.json")
     parser.add_argument("--quick", action="store_true", help="small sizes only (1,000 and 5,000)")
     parser.add_argument("--only", choices=["probe", "backends", "reruns", "end_to_end", "clustering", "bertopic"])
+    add_argument(parser)
     args = parser.parse_args(argv)
+    try:
+        data = eval_data(args.eval_dir)
+    except EvalDataMissing as err:
+        print(f"benchmarks.bench: {err}", file=sys.stderr)
+        return 1
+    pass_on(data)  # the child processes read the same sets
     results: dict[str, Any] = {"machine": machine(), "started": time.strftime("%Y-%m-%dT%H:%M:%S")}
     context: dict[str, Any] = {}
     if args.out.exists() and args.only:
@@ -251,8 +265,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name} ...", flush=True)
             before, started = os.getloadavg()[0], time.strftime("%Y-%m-%dT%H:%M:%S")
             results[name] = step()
-            context[name] = step_context(before, started)
+            context[name] = {**step_context(before, started), "data": data.used()}
     results["context"] = context  # per step: each may come from another run (--only)
+    results["data"] = data.as_dict()  # this run's (each step's own is in its context)
     results["targets"] = TARGETS
     write_results(args.out, results, table(results))
     return 0

@@ -31,7 +31,10 @@ def run_side_by_side(tmp: Path) -> dict[str, Any]:
     if not BENCH_PYTHON.exists():
         return {"skipped": "no .bench-venv: `make bench` creates it from benchmarks/bertopic-requirements.txt"}
     out: dict[str, Any] = {}
-    for name, items, gold_path in dev_sets():
+    labelled = dev_sets()
+    if not labelled:
+        return {"skipped": "no dev sets: ../shared/eval is not there (see \"data\")"}
+    for name, items, gold_path in labelled:
         db = Database(str(tmp / f"bertopic-{name}.duckdb"))
         settings = replace(load_settings(), db=db.path)
         stages.ingest_paths(db, [items], settings, "bench")

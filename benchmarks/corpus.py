@@ -1,4 +1,5 @@
-"""A scale corpus generated at run time (seeded) from the sample corpus and ../shared/eval texts.
+"""A scale corpus generated at run time (seeded) from the sample corpus and ../shared/eval texts
+(the sample corpus alone when ../shared/eval is not there: benchmarks.eval_data says which).
 
 Nothing generated is committed. Each event gets 1-4 reports from different agencies within
 hours of each other; a report is the event's sentences (shuffled, some dropped) padded with
@@ -16,8 +17,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from benchmarks.eval_data import EvalData, eval_data
+
 ROOT = Path(__file__).resolve().parent.parent
-EVAL_DIR = ROOT.parent / "shared" / "eval"
 AGENCIES = {"isna": "ایسنا", "irna": "ایرنا", "mehr": "خبرگزاری مهر", "tasnim": "خبرگزاری تسنیم",
             "borna": "برنا", "fars": "خبرگزاری فارس", "ilna": "ایلنا"}
 _SPLIT = re.compile(r"(?<=[.!؟?])\s+")
@@ -29,13 +31,14 @@ class Text:
     sentences: list[str]
 
 
-def pool() -> list[Text]:
-    """Titles and sentences of every text dastan may read for this: samples and dev sets."""
+def pool(data: EvalData | None = None) -> list[Text]:
+    """Titles and sentences of every text dastan may read for this: samples and dev sets
+    (``data``: default, the sets :func:`benchmarks.eval_data.eval_data` finds, said by the caller)."""
     texts: list[Text] = []
     for line in (ROOT / "data" / "samples" / "agencies.jsonl").read_text(encoding="utf-8").splitlines():
         r = json.loads(line)
         texts.append(Text(r["title"], [s for s in _SPLIT.split(r["body"].replace("\n", " ")) if len(s) > 20]))
-    for items in sorted(EVAL_DIR.glob("*.items.jsonl")):
+    for items in (data or eval_data(say=False)).items():
         for line in items.read_text(encoding="utf-8").splitlines():
             r = json.loads(line)
             sents = [s for s in _SPLIT.split(r.get("body", "").replace("\n", " ")) if len(s) > 20]

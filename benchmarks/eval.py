@@ -1,19 +1,24 @@
 """`make eval`: dastan on every labelled set, beside the references, into benchmarks/eval.json.
 
 Sets: every NAME.items.jsonl / NAME.gold.jsonl pair in ../shared/eval (read in place, never
-copied), and the hand-labelled sample corpus. Run: ``python -m benchmarks.eval``.
+copied; ``--eval-dir DIR`` names another folder), and the hand-labelled sample corpus. Without
+../shared/eval it scores the sample corpus alone and says so (stderr, and "data" in the JSON).
+Run: ``python -m benchmarks.eval``.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.eval_data import DEFAULT_EVAL_DIR, EvalData, EvalDataMissing, add_argument, eval_data, pass_on
+
 ROOT = Path(__file__).resolve().parent.parent
-EVAL_DIR = ROOT.parent / "shared" / "eval"
+EVAL_DIR = DEFAULT_EVAL_DIR  # where the sets are looked for by default (benchmarks.eval_data)
 
 # From ../shared/eval/README.md: each reference's single threshold was chosen on the set it
 # is scored on, so these are optimistic for the references. (B-cubed F1, pair F1)
@@ -42,14 +47,9 @@ def sample_set(tmp: Path) -> tuple[Path, Path]:
     return ROOT / "data" / "samples", ROOT / "data" / "sample_labels.jsonl"
 
 
-def dev_sets() -> list[tuple[str, Path, Path]]:
-    out = []
-    for items in sorted(EVAL_DIR.glob("*.items.jsonl")):
-        name = items.name.removesuffix(".items.jsonl")
-        gold = items.with_name(f"{name}.gold.jsonl")
-        if gold.exists():
-            out.append((name, items, gold))
-    return out
+def dev_sets(data: EvalData | None = None) -> list[tuple[str, Path, Path]]:
+    """(name, items, gold) of every labelled set of ``data`` (default: what eval_data finds)."""
+    return (data or eval_data(say=False)).labelled()
 
 
 def table(results: list[dict[str, Any]], extra: dict[str, Any] | None = None) -> str:
@@ -109,11 +109,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "eval.json")
     parser.add_argument("--only", help="run only this set (sample, or a dev set name)")
     parser.add_argument("--no-loso", action="store_true", help="skip the leave-one-set-out refits and the cases")
+    add_argument(parser)
     args = parser.parse_args(argv)
+    try:
+        data = eval_data(args.eval_dir)
+        if args.only and args.only != "sample":
+            data.require([args.only])  # a dev set named is asked for
+    except EvalDataMissing as err:
+        print(f"benchmarks.eval: {err}", file=sys.stderr)
+        return 1
+    pass_on(data)  # the leave-one-set-out refits read the same sets
     settings = load_settings()
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        sets = [("sample", *sample_set(Path(tmp))), *dev_sets()]
+        sets = [("sample", *sample_set(Path(tmp))), *dev_sets(data)]
         for name, items, gold in sets:
             if args.only and name != args.only:
                 continue
@@ -130,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
 
         extra["leave_one_set_out"] = leave_one_set_out()
         extra["cases"] = [c.as_dict() for c in run_cases(settings)]
-    write_results(args.out, {"results": results, "references": REFERENCES, **extra}, table(results, extra))
+    write_results(args.out, {"data": data.as_dict(), "results": results, "references": REFERENCES, **extra},
+                  f"data: {data.used()}\n\n{table(results, extra)}")
     return 0
 
 

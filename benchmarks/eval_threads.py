@@ -1,7 +1,9 @@
 """Threads against storyline labels: dastan's linking beside a tuned average link and every story alone.
 
 Sets: ``stream2026_dev`` and ``rss2020_dev`` from ../shared/eval (their ``storyline`` is the
-gold thread; read in place, never copied) and the sample corpus (its ``thread`` labels).
+gold thread; read in place, never copied; ``--eval-dir DIR`` names another folder) and the
+sample corpus (its ``thread`` labels). Without ../shared/eval it scores the sample corpus
+alone and says so (stderr, and "data" in the JSON).
 Each set is scored on two story inputs: the gold events as stories, which isolates the
 thread decision, and dastan's own stories (:func:`flows.window.compute_stories`, the
 pipeline's function). An article's thread is its story's thread; a story without a
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
@@ -30,8 +33,9 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.eval_data import EvalData, EvalDataMissing, add_argument, eval_data
+
 ROOT = Path(__file__).resolve().parent.parent
-EVAL_DIR = ROOT.parent / "shared" / "eval"
 DEV_SETS = ("stream2026_dev", "rss2020_dev")
 # Baseline thresholds swept (cosine of e5 story centres): unrelated Persian news sits near
 # 0.75-0.8 (ClusterParams.dense_floor), one event near 0.9+.
@@ -70,11 +74,14 @@ def _gold(path: Path, thread_key: str) -> tuple[Labels, Labels]:
     return events, threads
 
 
-def sets() -> list[tuple[str, Path, Path, str]]:
-    """(name, items, gold, thread key) of every set with thread labels."""
+def sets(data: EvalData | None = None) -> list[tuple[str, Path, Path, str]]:
+    """(name, items, gold, thread key) of every set with thread labels: the samples, and the
+    dev sets that are there (``data``: default, what benchmarks.eval_data finds)."""
+    data = data or eval_data(say=False)
     out = [("sample", ROOT / "data" / "samples", ROOT / "data" / "sample_labels.jsonl", "thread")]
-    for name in DEV_SETS:
-        out.append((name, EVAL_DIR / f"{name}.items.jsonl", EVAL_DIR / f"{name}.gold.jsonl", "storyline"))
+    for name, items, gold in data.labelled():
+        if name in DEV_SETS:
+            out.append((name, items, gold, "storyline"))
     return out
 
 
@@ -267,20 +274,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, help="keep each set's database here (reused when present)")
     parser.add_argument("--no-fit", dest="fit", action="store_false",
                         help="skip fitting dastan's weight and threshold per set (the slow part)")
+    add_argument(parser)
     args = parser.parse_args(argv)
+    try:
+        data = eval_data(args.eval_dir)
+        if data.asked_for:
+            data.require(DEV_SETS)
+    except EvalDataMissing as err:
+        print(f"benchmarks.eval_threads: {err}", file=sys.stderr)
+        return 1
     settings = load_settings()
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="dastan-threads-") as tmp:
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        loaded = {name: load_set(name, items, gold, key, settings, work) for name, items, gold, key in sets()}
+        loaded = {name: load_set(name, items, gold, key, settings, work) for name, items, gold, key in sets(data)}
     # Leave one set out: the baseline's threshold and dastan's weight and threshold are fitted
     # on each dev set and scored on both (the defaults are scored beside them).
     tuned: dict[str, dict[str, float]] = {}
     fitted: dict[str, dict[str, Any]] = {}
     for input_name in INPUTS:
         sample = (loaded["sample"], stories_of(loaded["sample"], input_name))
-        for name in DEV_SETS:
+        for name in (n for n in DEV_SETS if n in loaded):  # the samples alone without ../shared/eval
             dev = (loaded[name], stories_of(loaded[name], input_name))
             tuned.setdefault(input_name, {})[name] = best_threshold([dev])
             tuned[input_name][f"{name} + sample"] = best_threshold([dev, sample])
@@ -291,7 +306,8 @@ def main(argv: list[str] | None = None) -> int:
             "fitted": {i: {n: {"lexical_weight": p.lexical_weight, "threshold": p.threshold} for n, p in f.items()}
                        for i, f in fitted.items()},
             "seconds": round(time.perf_counter() - start, 1)}
-    write_results(args.out, {"results": results, **meta}, table(results))
+    write_results(args.out, {"data": data.as_dict(), "results": results, **meta},
+                  f"data: {data.used()}\n\n{table(results)}")
     return 0
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import pickle
+import sys
 import tempfile
 import uuid
 from dataclasses import dataclass, replace
@@ -30,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks.eval import dev_sets, sample_set
+from benchmarks.eval_data import EvalDataMissing, add_argument, eval_data, pass_on
 from clustering.cluster import ClusterParams, PairTable, cannot_link, link, pair_table, same_story_probability
 from clustering.metrics import score_partition
 from clustering.pairs import FEATURES
@@ -164,12 +166,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--c", type=float, default=1.0, help="inverse L2 strength of the logistic regression")
     parser.add_argument("--ablation", action="store_true", help="refit without each feature in turn")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    add_argument(parser)
     args = parser.parse_args(argv)
+    try:
+        data = eval_data(args.eval_dir)
+    except EvalDataMissing as err:
+        print(f"benchmarks.fit_clustering: {err}", file=sys.stderr)
+        return 1
+    pass_on(data)
     params = ClusterParams()
     with tempfile.TemporaryDirectory() as tmp:
-        named = [("sample", *sample_set(Path(tmp))), *dev_sets()]
+        named = [("sample", *sample_set(Path(tmp))), *dev_sets(data)]
         sets = [load_set(n, i, g, params, args.cache) for n, i, g in named if n in FIT_SETS]
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {"data": data.as_dict()}
     model = fit(sets, c=args.c)
     print("# fitted on", ", ".join(s.name for s in sets), f"(C={args.c}; vetoes set, not fitted)")
     print("SAME_STORY = PairModel(\n    weights=(")
