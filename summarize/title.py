@@ -165,6 +165,14 @@ def _is_keyword(lemma: str) -> bool:
     return not all(ch.isdigit() or ch in "٫٬.,/:-" for ch in lemma)
 
 
+def _keyword_counts(lemmas: Sequence[str]) -> Counter[str]:
+    """How often each lemma that may be a keyword occurs (each distinct lemma checked once)."""
+    counts = Counter(lemmas)
+    for t in [t for t in counts if not _is_keyword(t)]:
+        del counts[t]
+    return counts
+
+
 def class_tfidf_keywords(
     stories: Sequence[Sequence[str]], k: int = 8, min_count: int = 2
 ) -> list[list[str]]:
@@ -175,7 +183,7 @@ def class_tfidf_keywords(
     2022, c-TF-IDF). Lemmas seen fewer than ``min_count`` times in a story of more than one
     report are skipped: one mention is not what the story is about.
     """
-    counts = [Counter(t for t in lemmas if _is_keyword(t)) for lemmas in stories]
+    counts = [_keyword_counts(lemmas) for lemmas in stories]
     total = Counter()
     for c in counts:
         total.update(c)
