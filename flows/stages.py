@@ -216,8 +216,9 @@ def mark_near_duplicates(con: Any, articles: list[Article], threshold: float) ->
 def ingest_paths(db: Database, paths: Sequence[str | Path], settings: Settings, run_id: str,
                  progress: Progress | None = None) -> IngestCounts:
     """Read files and directories and store what they hold; files read before are skipped."""
+    from flows.build_helper import build_in_order
     from flows.publish import own_files, project_files
-    from ingest.article import build_article
+    from ingest.article import Draft, build_article
     from ingest.readers import PassedOver, iter_files, read_path
     from ingest.sources import load_registry
     from storage.files import known_fingerprints
@@ -234,7 +235,7 @@ def ingest_paths(db: Database, paths: Sequence[str | Path], settings: Settings, 
 
     registry: Any = None
 
-    def stream() -> Iterator[Article | Reject | FileDone]:
+    def drafts() -> Iterator[Draft | Reject | FileDone]:
         nonlocal skipped, registry
         for f in files:
             if isinstance(f, Reject):
@@ -245,11 +246,12 @@ def ingest_paths(db: Database, paths: Sequence[str | Path], settings: Settings, 
                 continue
             if registry is None:  # only when a file is read: loading it takes seconds
                 registry = load_registry(settings.ingest.registry)
-            for draft in read_path(f, settings.ingest):
-                yield draft if isinstance(draft, Reject) else build_article(draft, registry)
+            yield from read_path(f, settings.ingest)
             yield FileDone(prints[str(f)], str(f), f.stat().st_size)
 
-    counts = ingest_items(db, stream(), settings, run_id, progress)
+    # drafts into articles, in order; a long input's on both cores (flows.build_helper)
+    stream = build_in_order(drafts(), lambda x: isinstance(x, Draft), lambda d: build_article(d, registry))
+    counts = ingest_items(db, stream, settings, run_id, progress)
     counts.unchanged_files = skipped
     counts.passed_over = passed
     return counts
