@@ -50,3 +50,53 @@ def test_start_early_starts_nothing_for_a_model_it_cannot_resolve(tmp_path: Path
 
     embed_process.start_early(dataclasses.replace(EmbedParams(), model=str(tmp_path / "no-model")))
     assert not embed_process._started
+
+
+@pytest.mark.slow
+def test_two_workers_give_the_vectors_of_one_and_batches_sent_ahead_come_back(real_encoder) -> None:
+    import psutil
+
+    from clustering.embed import EmbedParams, resolved
+
+    params = resolved(EmbedParams())
+    texts = [f"به گزارش ایسنا، {i} نفر در حادثه رانندگی محور اصفهان مصدوم شدند." for i in range(40)]
+    batches = [texts[i:i + 8] + ["قیمت طلا امروز کاهش یافت"] * (i % 3) for i in range(0, 40, 8)]
+    proc = embed_process.EncoderProcess(params, workers=2)
+    try:
+        proc.prefetch(batches, params.prompt)
+        got = [proc.encode(b, params.prompt) for b in batches]
+        workers = psutil.Process(proc._proc.pid).children()
+        again = proc.encode(batches[1], params.prompt)  # not sent ahead: asked now
+    finally:
+        proc.close()
+    assert len(workers) == 1  # the process that loaded the model, and one worker forked from it
+    assert all(g is not None for g in got) and again is not None
+    assert np.array_equal(again, got[1])
+    if real_encoder.backend == params.backend:
+        for b, g in zip(batches, got, strict=True):
+            assert np.array_equal(g, real_encoder.encode(b, kind=params.prompt))
+    assert not proc._ahead
+    assert proc._proc.returncode == 0
+    assert not workers[0].is_running() or workers[0].status() == psutil.STATUS_ZOMBIE
+
+
+@pytest.mark.slow
+def test_a_killed_worker_hands_the_work_back(caplog) -> None:
+    import signal
+
+    import psutil
+
+    from clustering.embed import EmbedParams, resolved
+
+    params = resolved(EmbedParams())
+    proc = embed_process.EncoderProcess(params, workers=2)
+    try:
+        assert proc.encode(["سلام"], params.prompt) is not None  # loaded, worker forked
+        for worker in psutil.Process(proc._proc.pid).children():
+            worker.send_signal(signal.SIGKILL)
+        answers = [proc.encode([f"متن {i}"], params.prompt) for i in range(4)]
+    finally:
+        proc.close()
+    assert None in answers  # the killed worker's channel failed the process
+    assert proc.failed and proc.encode(["متن"], params.prompt) is None  # asked no more
+    assert "embedding in this process" in caplog.text
