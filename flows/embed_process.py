@@ -9,7 +9,8 @@ Prefect starts and the run ingests, and the run's embedding batches are sent to 
 
 On a machine with two cores or more the process forks, once the model has loaded, into two
 workers that share its weights, each embedding whole batches with half the cores; the run
-sends them its batches ahead (:func:`prefetch`), each to whichever worker is free. One
+sends them its batches ahead (:func:`prefetch`), each to whichever worker is free (a lone
+batch, as when a run adds a few reports, gets every core). One
 thread per core embeds more per core than two threads waiting for each other at every
 layer, and a worker that the run's other processes interrupt holds up only itself: the
 12 batches of the bench's 1,000 articles took 46.8 s on two one-thread workers against
@@ -27,8 +28,8 @@ process instead, as it did before, and says why in its log.
 
 Run as ``python -m flows.embed_process PARENT_PID READ_FD WRITE_FD [READ_FD WRITE_FD ...]``
 (a pair of pipes per worker), this module is the process's side: it reads the parameters
-on the first pipe, then each worker reads (texts, kind) requests on its own and answers
-each with vectors or with the error it met, pickled.
+on the first pipe, then each worker reads (texts, kind, threads) requests on its own and
+answers each with vectors or with the error it met, pickled.
 """
 
 from __future__ import annotations
@@ -53,6 +54,10 @@ _started: dict[Any, EncoderProcess] = {}  # by resolved EmbedParams
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
+def _cores() -> int:
+    return os.cpu_count() or 1
+
+
 def default_workers() -> int:
     """Two workers when there are two cores or more (each with half of them), else one."""
     return 2 if (os.cpu_count() or 1) >= 2 else 1
@@ -65,8 +70,8 @@ class _Channel:
         self.send = os.fdopen(send_fd, "wb")
         self.receive = os.fdopen(receive_fd, "rb")
 
-    def ask(self, texts: Sequence[str], kind: str) -> tuple[str, Any]:
-        pickle.dump((list(texts), kind), self.send)
+    def ask(self, texts: Sequence[str], kind: str, threads: int) -> tuple[str, Any]:
+        pickle.dump((list(texts), kind, threads), self.send)
         self.send.flush()
         return pickle.load(self.receive)
 
@@ -117,7 +122,7 @@ class EncoderProcess:
                 return ahead.result()
             except CancelledError:  # closed meanwhile
                 return None
-        return self._encode(texts, kind)
+        return self._encode(texts, kind, _cores())  # one batch at a time: the whole machine
 
     def prefetch(self, batches: Sequence[Sequence[str]], kind: str) -> None:
         """Start embedding ``batches`` on the free workers now, in order; :meth:`encode` of
@@ -127,12 +132,15 @@ class EncoderProcess:
                 return
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(max_workers=len(self._channels), thread_name_prefix="embed")
+            # the cores shared among the batches that run at once: a lone batch (a run that
+            # adds a few reports) has them all, as it had in one process
+            threads = max(1, _cores() // max(1, min(len(self._channels), len(batches))))
             for texts in batches:
                 key = (tuple(texts), kind)
                 if key not in self._ahead:
-                    self._ahead[key] = self._pool.submit(self._encode, list(texts), kind)
+                    self._ahead[key] = self._pool.submit(self._encode, list(texts), kind, threads)
 
-    def _encode(self, texts: Sequence[str], kind: str) -> np.ndarray | None:
+    def _encode(self, texts: Sequence[str], kind: str, threads: int) -> np.ndarray | None:
         if self.failed is not None:
             return None
         channel = self._free.get()
@@ -140,7 +148,7 @@ class EncoderProcess:
             if self.failed is not None:
                 return None
             try:
-                status, value = channel.ask(texts, kind)
+                status, value = channel.ask(texts, kind, threads)
             except (OSError, EOFError, ValueError, pickle.UnpicklingError) as err:
                 if not self._closed:
                     self._fail(f"the embedding process ended ({err!r}, exit code {self._proc.poll()})")
@@ -262,19 +270,21 @@ def serve(parent: int, fds: Sequence[int]) -> None:
         os.close(w)
     receive = first if me == 0 else os.fdopen(pairs[me][0], "rb")
     send = os.fdopen(pairs[me][1], "wb")
-    if encoder is not None:
-        import torch
-
-        torch.set_num_threads(max(1, (os.cpu_count() or 1) // len(pairs)))
+    threads = 1
     while True:
         try:
-            texts, kind = pickle.load(receive)
+            texts, kind, wanted = pickle.load(receive)
         except EOFError:  # the run is done with it: end now (tearing torch down took 3 s)
             _end(workers)
         if encoder is None:
             reply: tuple[str, Any] = ("error", error)
         else:
             try:
+                if wanted != threads:  # as many threads as the run gives this batch cores
+                    import torch
+
+                    torch.set_num_threads(wanted)
+                    threads = wanted
                 reply = ("ok", encoder.encode(texts, kind=kind))
             except Exception as err:
                 reply = ("error", f"{type(err).__name__}: {err}")
