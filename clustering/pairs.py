@@ -299,11 +299,11 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
     Only pairs where both name places (or both have speakers) are compared, and each
     distinct comparison is made once: a crowded topic repeats the same few places.
     """
-    from clustering.places import abroad, compatible, countries, local
+    from clustering.places import abroad, compatible, countries, local, sites
     from clustering.speakers import named_in, same_speaker
 
     here = [local(m.places) for m in mentions]
-    there = [abroad(m.places) for m in mentions]
+    there = [sites(abroad(m.places)) for m in mentions]
     foreign = [countries(m.places) - {"IR"} for m in mentions]
     said = [m.speaker for m in mentions]
     names = ("place_shared", "town_shared", "place_conflict", "country_conflict", "speaker_shared", "speaker_conflict",

@@ -311,6 +311,20 @@ def specific(ids: Iterable[str], gaz: Gazetteer | None = None) -> frozenset[str]
     return frozenset(given - covered)
 
 
+def sites(ids: Iterable[str], gaz: Gazetteer | None = None) -> frozenset[str]:
+    """The places where a thing abroad happened: a country named beside a city or region of
+    another country is an actor, not a site («حمله رژیم صهیونیستی به خودرویی در صور» is in
+    Lebanon, not in Israel; a strike on Tyre and one on Khan Younis are two places)."""
+    g = gaz or gazetteer()
+    given = frozenset(ids)
+    below = {p for p in given if p in g.places and g.places[p].kind in ("world_city", "region")
+             and not _is_sea(g.places[p])}
+    if not below:
+        return given
+    theirs = {a for p in below for a in g.ancestors(p)}
+    return frozenset(p for p in given if not (p in g.places and g.places[p].kind == "country" and p not in theirs))
+
+
 def compatible(a: Iterable[str], b: Iterable[str], gaz: Gazetteer | None = None) -> bool | None:
     """Whether two reports' places can be one event's: None if either names none.
 

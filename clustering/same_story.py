@@ -93,38 +93,38 @@ OUTSIDE_FIT: frozenset[str] = frozenset({"reaction_to_happening", "reactions_apa
 
 SAME_STORY = PairModel(
     weights=(
-        0.796,  # chars
-        77.8936,  # dense_gap
-        3.2294,  # lexical
-        -0.0112,  # rare
-        0.2851,  # numbers_conflict
-        -0.7593,  # same_source
-        2.1583,  # date_shared
-        -0.9923,  # date_conflict
-        -0.6637,  # weekday_conflict
-        -0.0167,  # media
-        3.8571,  # media_chars
-        -19.8317,  # media_dense_gap
-        -42.4884,  # same_source_dense
-        -0.0768,  # same_source_lexical
-        0.5938,  # place_shared
+        0.7567,  # chars
+        77.9404,  # dense_gap
+        3.2246,  # lexical
+        -0.0085,  # rare
+        0.2933,  # numbers_conflict
+        -0.74,  # same_source
+        2.1564,  # date_shared
+        -0.9731,  # date_conflict
+        -0.6629,  # weekday_conflict
+        -0.0562,  # media
+        3.9334,  # media_chars
+        -19.3733,  # media_dense_gap
+        -42.7243,  # same_source_dense
+        -0.1009,  # same_source_lexical
+        0.5865,  # place_shared
         -6.0,  # place_conflict
         -6.0,  # country_conflict
-        1.0968,  # town_shared
-        1.0528,  # speaker_shared
+        1.0854,  # town_shared
+        1.0579,  # speaker_shared
         -6.0,  # speaker_conflict
-        1.6993,  # speaker_named
-        -0.2923,  # speaker_absent
-        -1.9741,  # speaker_unmatched
-        -0.4647,  # place_one_sided
-        -1.7946,  # home_abroad
-        -2.6297,  # stock_shared
+        1.7104,  # speaker_named
+        -0.2972,  # speaker_absent
+        -2.0192,  # speaker_unmatched
+        -0.4792,  # place_one_sided
+        -1.8027,  # home_abroad
+        -2.5215,  # stock_shared
         -6.0,  # reaction_to_happening
         -6.0,  # reactions_apart
         -6.0,  # digest
         -6.0,  # figures_next_day
     ),
-    bias=-3.7552,
+    bias=-3.7346,
 )
 
 

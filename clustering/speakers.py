@@ -528,6 +528,24 @@ def _split(key: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     return frozenset(words), roles, distinct
 
 
+def _government(key: str) -> str:
+    """A country or a city abroad that speaks is that country's government («واکنش اسلام‌آباد
+    به ...» is Pakistan's, «مسکو» Russia's, «آمریکا» and «واشنگتن» one): the key of the country's
+    first name; any other key as it is."""
+    g = gazetteer()
+    for r in g.readings.get(name_key(key)[0], ()):
+        place = g.places[r.place]
+        if not r.cued and place.kind == "country" and place.id != "IR" and place.names:
+            return " ".join(_words(place.names[0]))
+        if not r.cued and place.kind == "world_city" and place.parent:
+            home = g.places[place.parent]
+            while home.kind != "country" and home.parent:
+                home = g.places[home.parent]
+            if home.kind == "country" and home.id != "IR" and home.names:
+                return " ".join(_words(home.names[0]))
+    return key
+
+
 def same_speaker(a: str | None, b: str | None) -> bool | None:
     """Whether two speaker keys name one speaker: None if either is unknown or it cannot be told.
 
@@ -539,6 +557,7 @@ def same_speaker(a: str | None, b: str | None) -> bool | None:
     """
     if a is None or b is None:
         return None
+    a, b = _government(a), _government(b)
     if a == b:
         return True
     ta, ra, da = _split(a)
