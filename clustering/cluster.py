@@ -117,7 +117,8 @@ def pair_table(views: Sequence[ArticleView], vectors: np.ndarray, params: Cluste
     gap = np.abs(hours[pairs[:, 0]] - hours[pairs[:, 1]]) if len(pairs) else np.empty(0)
     gap = _day_gaps(views, pairs, gap)
     gap = _weekday_gaps(views, pairs, gap)
-    features[:, FEATURES.index("figures_next_day")] = _figures_next_day(views, said, pairs, gap)
+    features[:, FEATURES.index("figures_next_day")] = _figures_next_day(
+        views, said, pairs, gap, features[:, FEATURES.index("weekday_conflict")] > 0)
     shared_day = FEATURES.index("date_shared")
     flagged = np.flatnonzero(features[:, shared_day])
     features[flagged, shared_day] *= _not_only_today(views, said, pairs[flagged])
@@ -135,7 +136,7 @@ NEXT_DAY_HOURS = 18.0
 
 
 def _figures_next_day(views: Sequence[ArticleView], said: Sequence[Mentions], pairs: np.ndarray,
-                      gap: np.ndarray) -> np.ndarray:
+                      gap: np.ndarray, other_weekdays: np.ndarray) -> np.ndarray:
     """1 where both titles give figures, not the same ones, for different days, where the days
     both name as theirs are two or more apart, or where reports a day apart name other weekdays.
 
@@ -167,10 +168,7 @@ def _figures_next_day(views: Sequence[ArticleView], said: Sequence[Mentions], pa
     # a day later and naming other days: the next day's decision («مدارس تهران فردا یکشنبه تعطیل
     # شد», then «تعطیلی مدارس تهران دوشنبه هم ادامه دارد»: a newcomer's case), as the next day's
     # figures are; decisions are split by issuer and by day (../shared/eval/stream2026_dev.NOTES.md)
-    for k in np.flatnonzero(apart & ~named).tolist():
-        wa, wb = said[int(pairs[k, 0])].weekdays, said[int(pairs[k, 1])].weekdays
-        if wa and wb and not wa & wb:
-            out[k] = 1.0
+    out[apart & ~named & other_weekdays] = 1.0  # other_weekdays: the pairs' weekday_conflict
     for k in np.flatnonzero(both & apart & ~named).tolist():
         a, b = int(pairs[k, 0]), int(pairs[k, 1])
         na, nb = said[a].numbers, said[b].numbers

@@ -207,7 +207,7 @@ def _vetoed(table: dict[str, tuple[tuple[str, ...], ...]], key: str, words: list
 # Nouns of people before a town's adjective: «مادران گرگانی», «دانشجویان مشهدی», «مردم قمی»
 # are of that town. Alone, the adjective is more often a surname («شیرازی», «گرگانی»), so it
 # counts only here (words as the matcher splits them: «دانش‌آموزان» ends in «آموزان»).
-_PEOPLE = frozenset(fold(w) for w in (
+PEOPLE = frozenset(fold(w) for w in (
     "مردم", "اهالی", "مادران", "پدران", "زنان", "مردان", "بانوان", "جوانان", "کودکان", "دانشجویان", "آموزان",
     "کشاورزان", "کارگران", "هنرمندان", "ورزشکاران", "طلاب", "عشایر", "همشهریان", "خانواده‌های", "خانواده‌ها",
     # the crowds of rallies and prayers: «راهپیمایی نمازگزاران تبریزی» (a newcomer's case)
@@ -217,7 +217,7 @@ _PEOPLE = frozenset(fold(w) for w in (
 
 def _town_adjective(word: str, before: str, g: Gazetteer) -> str | None:
     """The Iranian place whose adjective ``word`` is, after a noun of people, else None."""
-    if before not in _PEOPLE or len(word) < 3 or not word.endswith("ی"):
+    if before not in PEOPLE or len(word) < 3 or not word.endswith("ی"):
         return None
     stem = word[:-2] if word.endswith("یی") else word[:-1]
     places_of = [r.place for r in g.readings.get(stem, ())

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from clustering.places import _PEOPLE, fold, gazetteer, local, name_key
+from clustering.places import PEOPLE, country, fold, gazetteer, local, name_key
 from clustering.places import places as find_places
 
 _WORD = re.compile(r"[^\s\u200c]+")
@@ -239,8 +239,13 @@ def _with_place(key: str, text: str) -> str:
     found = local(find_places(text))
     if len(found) != 1:
         return key
-    place = gazetteer().places[next(iter(found))]
-    return f"{key} {' '.join(_words((place.names or place.cued)[0]))}"
+    return f"{key} {_place_words(next(iter(found)))}"
+
+
+def _place_words(pid: str) -> str:
+    """A place's first name as a key's words («خراسان جنوبی»)."""
+    place = gazetteer().places[pid]
+    return " ".join(_words((place.names or place.cued)[0]))
 
 
 def _from_colon(title: str) -> str | None:
@@ -393,34 +398,41 @@ _CROWD_JUDGES = re.compile(r"\sدر\s+(?:محکومیت|اعتراض\s+به|حم
                            r"|\sعلیه\s")
 
 
+def _first_segment(title: str) -> str:
+    """A headline's first segment, without a format label before or after it («فیلم | ...», «... + فیلم»)."""
+    head = _clean(title, first=False)
+    return _MEDIA_TAIL.sub("", next((s for s in _SEGMENTS.split(head) if s.strip()), head).strip())
+
+
 def crowd(title: str) -> str | None:
     """The crowd a headline is about, «مردم <place id>», when it opens with a rally or a town's
     people («تجمع مردمی ... در گرگان», «مردم قرچک ...»); else None (see :func:`judgement`)."""
-    head = _clean(title, first=False)
-    return _crowd_actor(_MEDIA_TAIL.sub("", next((s for s in _SEGMENTS.split(head) if s.strip()), head).strip()))
+    return _crowd_actor(_first_segment(title))
+
+
+def _below_country(text: str) -> list[str]:
+    g = gazetteer()
+    return [p for p in find_places(text) if g.places[p].kind != "country"]
 
 
 def _crowd_actor(first: str) -> str | None:
     """«مردم <place id>» for a rally or a town's people, else None.
 
-    The place is the one named before any judgement, not a
-    country («مردم قرچک حملات ... به ایران را محکوم کردند» is Qarchak's people); none or
-    several: None.
+    The place is the one named before any judgement, not a country («مردم قرچک حملات ... به
+    ایران را محکوم کردند» is Qarchak's people); none or several: None.
     """
     m = _CROWD_JUDGES.search(first)
     words = first[: m.start()].split() if m else first.split()
     # the crowd opens the headline: «تجمع (مردم) X», «مردم X», «دانشجویان X-ی»
-    if not words or not (fold(words[0]).replace("\u200c", "") in _RALLY or fold(words[0]) in _PEOPLE):
+    people = bool(words) and fold(words[0]) in PEOPLE
+    if not words or not (people or fold(words[0]).replace("\u200c", "") in _RALLY):
         return None
-    g = gazetteer()
     # people are of the town that follows them («مادران گرگانی در سوگ دختران میناب»); a rally
     # is where its headline puts it before any judgement («تجمع مردمی ... در گرگان»)
-    people = fold(words[0]) in _PEOPLE
-    found = [p for p in find_places(" ".join(words[:2] if people else words))
-             if p != "IR" and g.places[p].kind != "country"]
+    found = _below_country(" ".join(words[:2] if people else words))
     # «تجمع یزدی‌ها»: a town's people by their plural adjective
     if not found and len(words) > 1 and (plural := fold(words[1]).replace("\u200c", "")).endswith("یها"):
-        found = [p for p in find_places(f"مردم {plural[:-2]}") if p != "IR" and g.places[p].kind != "country"]
+        found = _below_country(f"مردم {plural[:-2]}")
     # keyed by the place's id, which no headline's words name: a rally in Minab is not the
     # strike on Minab that it condemns (named_in), and the rallies of two towns differ (same_speaker)
     return f"مردم {found[0]}" if len(found) == 1 else None
@@ -436,8 +448,7 @@ def _office_at(phrase: str) -> str | None:
     key = speaker_key(cut)
     if key is None or len(where_held) != 1:
         return key
-    place = gazetteer().places[next(iter(where_held))]
-    return f"{key} {' '.join(_words((place.names or place.cued)[0]))}"
+    return f"{key} {_place_words(next(iter(where_held)))}"
 
 
 def judgement(title: str) -> str | None:
@@ -448,8 +459,7 @@ def judgement(title: str) -> str | None:
     «چین حمله به ... را محکوم کرد» -> «چین», «پیام تسلیت ... در پی ...» -> "",
     «تجمع مردم گرگان در محکومیت ...» -> «مردم گرگان».
     """
-    head = _clean(title, first=False)
-    first = _MEDIA_TAIL.sub("", next((s for s in _SEGMENTS.split(head) if s.strip()), head).strip())
+    first = _first_segment(title)
     if _ON_A_RUMOUR.search(first):
         return None
     if not _JUDGEMENT.search(first):
@@ -534,15 +544,10 @@ def _government(key: str) -> str:
     first name; any other key as it is."""
     g = gazetteer()
     for r in g.readings.get(name_key(key)[0], ()):
-        place = g.places[r.place]
-        if not r.cued and place.kind == "country" and place.id != "IR" and place.names:
-            return " ".join(_words(place.names[0]))
-        if not r.cued and place.kind == "world_city" and place.parent:
-            home = g.places[place.parent]
-            while home.kind != "country" and home.parent:
-                home = g.places[home.parent]
-            if home.kind == "country" and home.id != "IR" and home.names:
-                return " ".join(_words(home.names[0]))
+        if not r.cued and g.places[r.place].kind in ("country", "world_city"):
+            home = country(r.place, g)
+            if home and home != "IR" and g.places[home].names:
+                return _place_words(home)
     return key
 
 
