@@ -94,6 +94,8 @@ class Mentions:
     title_words: frozenset[str] = frozenset()  # every word of the title, folded as speaker keys are
     digest: bool = False  # a headline over several happenings (see is_digest)
     crowd: str | None = None  # the rally or town's people a headline is about (speakers.crowd)
+    meeting: tuple[str, str] | None = None  # the two parties of a meeting or call (speakers.meeting)
+    subject: frozenset[str] = frozenset()  # what the speaker's statement is about (speakers.subject)
 
 
 _GREGORIAN_MONTHS = ("ژانویه", "فوریه", "مارس", "آوریل", "مه", "می", "ژوئن", "ژوئیه", "جولای", "اوت", "اگوست",
@@ -163,7 +165,7 @@ def weekdays(text: str) -> frozenset[str]:
 def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Mentions:
     """Figures of the title (the lead repeats background figures); dates and weekdays of the text."""
     from clustering.places import on_land, where
-    from clustering.speakers import crowd, headline_words, judgement, speaker, title_words
+    from clustering.speakers import crowd, headline_words, judgement, meeting, speaker, subject, title_words
 
     # Where it happened is the headline's place; a lead often lists the provinces a national
     # story touches (a weather warning for fourteen provinces), which is not its place. A
@@ -177,7 +179,8 @@ def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Menti
     gathered = crowd(title) if title else None
     if gathered:
         place = frozenset({gathered.split()[-1]})
+    said = speaker(title, text) if title else None
     return Mentions(numbers(title_tokens), dates(text), years(text), weekdays(text), is_media_item(title), place,
-                    speaker(title, text) if title else None, headline_words(title),
-                    judgement(title) if title else None, title_words(title), is_digest(title),
-                    gathered)
+                    said, headline_words(title), judgement(title) if title else None, title_words(title),
+                    is_digest(title), gathered, meeting(title) if title else None,
+                    subject(title, text, said) if said else frozenset())

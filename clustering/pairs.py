@@ -50,6 +50,8 @@ FEATURES: tuple[str, ...] = (
     "reactions_apart",  # both react, and who reacts is read on both and not one (speakers.same_speaker); or one
     # reacts and the other speaks, and the two are known to differ
     "digest",  # one of the two rounds up several happenings (mentions.is_digest), and they are no copies
+    "meetings_apart",  # two meetings or calls with one party in common and the other known to differ
+    "subjects_apart",  # one speaker, and what the two statements are about shares no word (speakers.subject)
     "figures_next_day",  # different figures a day or more apart: the next day's tally (set by the caller)
 )
 
@@ -300,7 +302,7 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
     distinct comparison is made once: a crowded topic repeats the same few places.
     """
     from clustering.places import abroad, compatible, countries, local, sites
-    from clustering.speakers import named_in, same_speaker
+    from clustering.speakers import meetings_apart, named_in, same_speaker
 
     here = [local(m.places) for m in mentions]
     there = [sites(abroad(m.places)) for m in mentions]
@@ -308,7 +310,8 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
     said = [m.speaker for m in mentions]
     names = ("place_shared", "town_shared", "place_conflict", "country_conflict", "speaker_shared", "speaker_conflict",
              "speaker_unmatched", "speaker_named", "speaker_absent", "place_one_sided", "home_abroad",
-             "reaction_to_happening", "reactions_apart")  # "digest" needs the character cosine: pair_features
+             "reaction_to_happening", "reactions_apart", "meetings_apart",
+             "subjects_apart")  # "digest" needs the character cosine: pair_features
     out = {n: np.zeros(len(i), np.float32) for n in names}
     seen: dict[tuple, bool | None] = {}
 
@@ -333,6 +336,9 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
         if said[a] is not None and said[b] is not None:
             same = once(same_speaker, said[a], said[b])
             out["speaker_shared"][p] = same is True
+            # one speaker on two subjects: two statements (a press appearance split by topic)
+            out["subjects_apart"][p] = (same is True and bool(mentions[a].subject) and bool(mentions[b].subject)
+                                        and not mentions[a].subject & mentions[b].subject)
             out["speaker_conflict"][p] = same is False
             out["speaker_unmatched"][p] = same is None
         elif said[a] is not None or said[b] is not None:
@@ -368,6 +374,10 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
         a, b = int(i[p]), int(j[p])
         who, other = (actor[a], mentions[b].speaker) if read[a] else (actor[b], mentions[a].speaker)
         out["reactions_apart"][p] = once(same_speaker, who, other) is False
+    # two meetings: a visitor's talks with the foreign minister and with the president are two
+    met = np.array([m.meeting is not None for m in mentions])
+    for p in np.flatnonzero(met[i] & met[j]).tolist():
+        out["meetings_apart"][p] = once(meetings_apart, mentions[int(i[p])].meeting, mentions[int(j[p])].meeting)
     return out
 
 

@@ -410,6 +410,54 @@ def crowd(title: str) -> str | None:
     return _crowd_actor(_first_segment(title))
 
 
+# A meeting or a call between two parties, each named in the headline: «دیدار A با B», «A با B
+# دیدار کرد», «گفت‌وگوی تلفنی A با B», «تماس تلفنی A با B». («دیدار» is also a match: «دیدار
+# استقلال با سپاهان» has two parties the same way.)
+_MEETING_NOUN = r"(?:دیدار|ملاقات|دیدار و گفتگوی|دیدار و گفت و گوی|گفتگوی|گفت و گوی|تماس|رایزنی)(?:\s+تلفنی)?"
+_MEETING_HEAD = re.compile(r"^" + _MEETING_NOUN + r"\s+(\S.{1,60}?)\s+با\s+(\S.{1,60})$")
+_MEETING_VERB = re.compile(r"^(\S.{1,60}?)\s+با\s+(\S.{1,60}?)\s+(?:دیدار|ملاقات|گفتگو|گفت و گو|رایزنی)"
+                           r"(?:\s+و\s+\S+)?\s+(?:کرد|کردند|میکند|می کند|میکنند|می کنند|خواهد کرد)$")
+# a counterpart is named by the other party («همتای عمانی خود»): it cannot be told from a name
+_COUNTERPART = frozenset({"همتای", "همتا", "همتایان"})
+
+
+def meeting(title: str) -> tuple[str, str] | None:
+    """The two parties of a meeting or call the headline opens with, as speaker keys; else None.
+
+    «دیدار وزیر خارجه عمان با رئیس‌جمهور» -> («وزیر خارجه عمان», «رییس جمهور»), folded as
+    :func:`speaker_key` folds them. A party that is no speaker phrase, or a counterpart
+    («با همتای ایرانی»), gives None: one side alone says nothing about who else was there.
+    """
+    first = " ".join(_first_segment(title).replace("\u200c", " ").split())
+    m = _MEETING_HEAD.match(first) or _MEETING_VERB.match(first)
+    if not m:
+        return None
+    keys = []
+    for phrase in m.groups():
+        cut = _cut(phrase)
+        if not cut or not _speaker_like(cut) or _COUNTERPART & set(_words(cut)):
+            return None
+        key = speaker_key(cut)
+        if key is None:
+            return None
+        keys.append(key)
+    return keys[0], keys[1]
+
+
+def meetings_apart(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Whether two meetings share one party and are known to differ in the other.
+
+    A visitor's meeting with the foreign minister and his meeting with the president are two
+    events; two meetings whose parties cannot all be told apart (a counterpart by office and
+    by name: «رئیس جمهوری سوریه», «بشار اسد») are not said to differ.
+    """
+    orders = ((a[0], b[0], a[1], b[1]), (a[0], b[1], a[1], b[0]))
+    found = [(same_speaker(x, y), same_speaker(u, v)) for x, y, u, v in orders]
+    if any(s == (True, True) for s in found):
+        return False
+    return any(set(s) == {True, False} for s in found)
+
+
 def _below_country(text: str) -> list[str]:
     g = gazetteer()
     return [p for p in find_places(text) if g.places[p].kind != "country"]
@@ -505,6 +553,47 @@ def speaker(title: str, text: str = "") -> str | None:
     key = next((k for k in map(_from_colon, segments[:2] if len(segments) <= 2 else segments[:1]) if k), None)
     key = key or _from_clause(segments[0]) or _from_reaction(segments[0]) or _from_stance(segments[0])
     return _with_place(key, f"{title} {text[:300]}") if key else None
+
+
+# The circumstance of a statement in its lead, between the speaker and the verb of saying: «در
+# حاشیه آیین آغاز طرح زمستان ایمن در جمع خبرنگاران گفت: ...». It names the occasion, which one
+# speaker's statements on several subjects share; «با اشاره به X» after it is the subject again.
+_CIRCUMSTANCE = re.compile(
+    r"\sدر\s+(?:حاشیه|نشست|جلسه|آیین|مراسم|جمع|سفر|بازدید|دیدار|همایش|گفت\s?و\s?گو|گفتگو|مصاحبه|کنفرانس|اجلاس"
+    r"|سخنرانی)(?![\u0600-\u06FF]).*?(?=\s(?:گفت|اعلام کرد|افزود|خبر داد|تاکید کرد|تصریح کرد|با)\s|[،:]|$)"
+)
+_LEAD_END = re.compile(r"[.!؟?\n]")
+# Words of time name no subject: one governor's dust plan «امسال» and his water plan «تا پایان امسال».
+_TIME_WORDS = frozenset({
+    "امروز", "دیروز", "فردا", "امشب", "امسال", "پارسال", "روز", "هفته", "ماه", "سال", "ساعت", "صبح", "ظهر",
+    "عصر", "شب", "بامداد", "گذشته", "آینده", "جاری", "اکنون", "تاکنون", "فروردین", "اردیبهشت", "خرداد", "تیر",
+    "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند", "شنبه", "یکشنبه", "دوشنبه", "سهشنبه",
+    "چهارشنبه", "پنجشنبه", "جمعه", "ماهه", "ساعته", "روزه",
+})
+_SUBJECT_WORD = re.compile(r"[^\W\d_]+|\d{2,}")
+# Rarer than this Zipf frequency a word can name a subject: reference.content_words' cut
+# (function words and the commonest verbs removed).
+_SUBJECT_ZIPF = 5.5
+
+
+def subject(title: str, text: str, key: str) -> frozenset[str]:
+    """What a statement is about: the content words of its headline and its lead's first
+    sentence, without the speaker's words (``key``), the occasion (see _CIRCUMSTANCE), words of
+    time and words commoner than Zipf 5.5; figures of two digits or more kept. ``text`` is the
+    title and lead as the window holds them (ArticleView.text).
+
+    Two statements of one speaker with no such word in common are on two subjects: rss2020_dev
+    splits a press appearance by topic when its items cover different topics (its NOTES).
+    """
+    from clustering.reference import zipf
+
+    lead = text[len(title):] if text.startswith(title) else text
+    lead = _LEAD_END.split(lead.strip(), maxsplit=1)[0]
+    said = f"{_first_segment(title)} {_CIRCUMSTANCE.sub(' ', ' ' + lead)}"
+    drop = set(key.split()) | _TIME_WORDS
+    words = _SUBJECT_WORD.findall(fold(said).replace("\u200c", " "))
+    return frozenset(w for w in words
+                     if w not in drop and (w[0].isdigit() or (len(w) > 2 and zipf(w) <= _SUBJECT_ZIPF)))
 
 
 def title_words(title: str) -> frozenset[str]:

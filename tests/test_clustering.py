@@ -501,6 +501,59 @@ def test_two_reactions_by_different_actors_are_apart(a: str, b: str, apart: bool
     assert headline_pair_evidence(a, b, "reactions_apart") == [float(apart)] * 2
 
 
+@pytest.mark.parametrize(("a", "b", "apart"), [
+    # one visitor, two counterparts: his talks with the foreign minister and with the president
+    ("دیدار وزیر خارجه عمان با رئیس‌جمهور", "تصاویر | دیدار وزیر خارجه عمان با وزیر خارجه ایران", True),
+    ("عراقچی با وزیر خارجه قطر دیدار کرد", "دیدار عراقچی با وزیر خارجه عمان", True),
+    ("دیدار استقلال با سپاهان در ورزشگاه آزادی", "دیدار استقلال با پرسپولیس", True),  # two matches
+    # one meeting: the parties in either order, or a counterpart by office and by name
+    ("دیدار رئیس‌جمهور با وزیر خارجه عمان", "دیدار وزیر خارجه عمان با رئیس‌جمهور", False),
+    ("ولایتی با رئیس جمهوری سوریه دیدار کرد", "ولایتی با بشار اسد دیدار کرد", False),
+    # a counterpart («همتای ایرانی») or parties in one phrase are not read: nothing says they differ
+    ("وزیر خارجه عمان امروز با همتای ایرانی دیدار می‌کند", "دیدار وزیر خارجه عمان با رئیس‌جمهور", False),
+    ("دیدار وزیران خارجه ایران و عمان در تهران", "دیدار وزیر خارجه عمان با رئیس‌جمهور", False),
+])
+def test_one_partys_meetings_with_different_others_are_apart(a: str, b: str, apart: bool) -> None:
+    assert headline_pair_evidence(a, b, "meetings_apart") == [float(apart)] * 2
+
+
+def statements_apart(a: tuple[str, str], b: tuple[str, str]) -> list[float]:
+    """subjects_apart of two (headline, lead) reports, read in both orders."""
+    from clustering.mentions import mentions
+    from clustering.pairs import _place_speaker_columns
+
+    said = [mentions(tuple(t.split()), f"{t} {lead}", t) for t, lead in (a, b)]
+    return [float(_place_speaker_columns(order, np.array([0]), np.array([1]))["subjects_apart"][0])
+            for order in (said, said[::-1])]
+
+
+_HEATERS = ("وزیر آموزش و پرورش: تا پایان آذر هیچ کلاسی با بخاری نفتی نمی‌ماند",
+            "وزیر آموزش و پرورش صبح امروز در آیین آغاز طرح زمستان ایمن در مدارس گفت: تا پایان آذر ماه ۱۲ هزار "
+            "کلاس که با بخاری نفتی گرم می‌شوند به سامانه گرمایشی ایمن مجهز خواهند شد.")
+
+
+@pytest.mark.parametrize(("b", "apart"), [
+    # the same minister at the same ceremony on another subject: the occasion is no subject
+    (("وزیر آموزش و پرورش: احکام مرحله دوم رتبه‌بندی معلمان از دی ماه اعمال می‌شود",
+      "وزیر آموزش و پرورش در حاشیه آیین آغاز طرح زمستان ایمن در جمع خبرنگاران گفت: احکام مرحله دوم "
+      "رتبه‌بندی معلمان از دی ماه صادر و در حقوق فرهنگیان اعمال می‌شود."), True),
+    # his statement on the heaters in other words: the lead's words are the headline's subject
+    (("تاکید وزیر آموزش و پرورش بر ایمن‌سازی گرمایش مدارس پیش از سرمای زمستان",
+      "وزیر آموزش و پرورش با تاکید بر اینکه ایمنی دانش‌آموزان خط قرمز است، گفت: بخاری‌های نفتی ۱۲ هزار "
+      "کلاس تا پایان آذر برچیده می‌شود."), False),
+    # another speaker on another subject is another feature's business (speaker_conflict)
+    (("استاندار تهران: احکام مرحله دوم رتبه‌بندی معلمان از دی ماه اعمال می‌شود", ""), False),
+])
+def test_one_speakers_statements_on_two_subjects_are_apart(b: tuple[str, str], apart: bool) -> None:
+    assert statements_apart(_HEATERS, b) == [float(apart)] * 2
+
+
+def test_words_of_time_are_no_shared_subject() -> None:
+    dust = ("استاندار خوزستان: ۵۰ هزار هکتار از کانون‌های گرد و غبار امسال نهال‌کاری می‌شود", "")
+    water = ("استاندار خوزستان: آبرسانی پایدار به روستاهای غیزانیه تا پایان امسال انجام می‌شود", "")
+    assert statements_apart(dust, water) == [1.0, 1.0]
+
+
 def test_an_update_two_named_days_on_is_its_own_event() -> None:
     # «امروز سه‌شنبه» and «امروز پنجشنبه» of one explosion, 47 hours apart, no figure in the later
     # headline (a newcomer's case); the next day's update with its own day stays joinable

@@ -22,12 +22,6 @@ KNOWN_GAPS = {
                          "often one statement reported twice (rss2020_dev), so it is no veto",
     "probe-n9-same-outlet-template": "one outlet's daily price posts share a date and a template; the "
                                      "commodity is no place or speaker",
-    # one official's different subjects on one day: their headlines share the speaker and often
-    # nothing else, but so do one minister's statements on one subject at one press conference
-    # (the sample corpus); no signal read today tells the subject apart
-    "probe3-c2-governor-three": "one governor's dust, water and wheat statements of one day join",
-    "probe3-c9-morning-noon": "the government spokesman's evening budget statement joins his morning "
-                              "statement on gasoline",
 }
 
 
