@@ -38,6 +38,8 @@ FEATURES: tuple[str, ...] = (
     "place_conflict",  # both name places, at home or abroad, and none is or contains one of the other's
     "country_conflict",  # both name countries other than Iran, none in common
     "town_shared",  # both name one county or city of Iran (not only its province): one incident's site
+    "site_shared",  # both tell a happening (no speaker, reaction or digest) at one county or city of Iran
+    # that is no province capital (places.PROVINCE_CAPITALS): a town's strike and its rising toll
     "speaker_shared",  # one speaker (clustering.speakers.same_speaker)
     "speaker_conflict",  # two different speakers: another actor's statement is another event
     "speaker_named",  # one has a speaker, the other none but names that speaker in its headline
@@ -301,7 +303,7 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
     Only pairs where both name places (or both have speakers) are compared, and each
     distinct comparison is made once: a crowded topic repeats the same few places.
     """
-    from clustering.places import abroad, compatible, countries, local, sites
+    from clustering.places import PROVINCE_CAPITALS, abroad, compatible, countries, local, sites
     from clustering.speakers import meetings_apart, named_in, same_speaker
 
     here = [local(m.places) for m in mentions]
@@ -309,7 +311,7 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
     foreign = [countries(m.places) - {"IR"} for m in mentions]
     said = [m.speaker for m in mentions]
     names = ("place_shared", "town_shared", "place_conflict", "country_conflict", "speaker_shared", "speaker_conflict",
-             "speaker_unmatched", "speaker_named", "speaker_absent", "place_one_sided", "home_abroad",
+             "speaker_unmatched", "speaker_named", "speaker_absent", "place_one_sided", "home_abroad", "site_shared",
              "reaction_to_happening", "reactions_apart", "meetings_apart",
              "subjects_apart")  # "digest" needs the character cosine: pair_features
     out = {n: np.zeros(len(i), np.float32) for n in names}
@@ -321,6 +323,7 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
             seen[key] = f(x, y)
         return seen[key]
 
+    happening = [m.speaker is None and m.judge is None and not m.digest for m in mentions]
     for p, (a, b) in enumerate(zip(i.tolist(), j.tolist(), strict=True)):
         # Every report of a war on Iran names Iran: places are compared at home and abroad apart.
         conflict = False
@@ -328,6 +331,8 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
             shared = here[a] & here[b]
             out["place_shared"][p] = bool(shared)
             out["town_shared"][p] = any(place.count("-") == 2 for place in shared)
+            out["site_shared"][p] = happening[a] and happening[b] and any(
+                place.count("-") == 2 and place not in PROVINCE_CAPITALS for place in shared)
             conflict = once(compatible, here[a], here[b]) is False
         if not conflict and there[a] and there[b]:
             conflict = once(compatible, there[a], there[b]) is False

@@ -290,6 +290,17 @@ def countries(ids: Iterable[str], gaz: Gazetteer | None = None) -> frozenset[str
     return frozenset(c for c in (country(p, g) for p in ids) if c)
 
 
+# The province capitals that the gazetteer holds as counties of their own name (Mashhad, Tabriz,
+# ...; Tehran, Isfahan, Kerman and the other capitals named like their province read as the
+# province). A capital holds its province's offices and many of a day's happenings: sharing it
+# says what sharing the province says, not that two reports are at one incident's site.
+PROVINCE_CAPITALS = frozenset({
+    "IR-09-mashhad", "IR-03-tabriz", "IR-07-shiraz", "IR-06-ahvaz", "IR-04-urmia", "IR-01-rasht",
+    "IR-11-zahedan", "IR-00-arak", "IR-22-bandarabbas", "IR-12-sanandaj", "IR-15-khorramabad", "IR-27-gorgan",
+    "IR-02-sari", "IR-17-boyerahmad", "IR-14-shahrekord", "IR-29-birjand", "IR-28-bojnurd", "IR-30-karaj",
+})
+
+
 def local(ids: Iterable[str], gaz: Gazetteer | None = None) -> frozenset[str]:
     """The places inside Iran below the country: provinces, counties, cities, Iranian waters."""
     g = gaz or gazetteer()

@@ -501,6 +501,22 @@ def test_two_reactions_by_different_actors_are_apart(a: str, b: str, apart: bool
     assert headline_pair_evidence(a, b, "reactions_apart") == [float(apart)] * 2
 
 
+@pytest.mark.parametrize(("a", "b", "site"), [
+    # one town's strike told as it unfolds: the toll, the rubble
+    ("شمار شهدای دبستان دخترانه میناب در حال افزایش؛ تاکنون ۲۴ نفر",
+     "پیکر تعداد زیادی از دانش‌آموزان مدرسه میناب هنوز زیر آوار است", True),
+    # a statement or a reaction about the town is another actor's event, not the site's
+    ("شمار شهدای دبستان دخترانه میناب در حال افزایش؛ تاکنون ۲۴ نفر",
+     "استاندار هرمزگان: پاسخ جنایت حمله به مدرسه میناب داده می‌شود", False),
+    ("شمار شهدای دبستان دخترانه میناب در حال افزایش؛ تاکنون ۲۴ نفر",
+     "پیام تسلیت در پی شهادت دانش‌آموزان میناب", False),
+    # a province capital holds many of a day's happenings
+    ("شهرداری مشهد در آماده‌باش است", "سهمیه آرد نانوایی‌های مشهد افزایش یافت", False),
+])
+def test_a_happening_at_one_towns_site(a: str, b: str, site: bool) -> None:
+    assert headline_pair_evidence(a, b, "site_shared") == [float(site)] * 2
+
+
 @pytest.mark.parametrize(("a", "b", "apart"), [
     # one visitor, two counterparts: his talks with the foreign minister and with the president
     ("دیدار وزیر خارجه عمان با رئیس‌جمهور", "تصاویر | دیدار وزیر خارجه عمان با وزیر خارجه ایران", True),
