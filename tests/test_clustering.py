@@ -418,12 +418,13 @@ def test_place_and_speaker_evidence_of_a_pair(a: str, b: str, feature: str) -> N
     assert headline_pair_evidence(a, b, feature) == [1.0, 1.0]
 
 
-def headline_pair_evidence(a: str, b: str, feature: str) -> list[float]:
-    """One place-and-speaker feature of two headlines, read in both orders (it is symmetric)."""
+def headline_pair_evidence(a: str, b: str, feature: str, leads: tuple[str, str] = ("", "")) -> list[float]:
+    """One place-and-speaker feature of two headlines (with their leads, if given), read in both
+    orders (it is symmetric)."""
     from clustering.mentions import mentions
     from clustering.pairs import _place_speaker_columns
 
-    said = [mentions(tuple(t.split()), t, t) for t in (a, b)]
+    said = [mentions(tuple(t.split()), f"{t} {lead}".strip(), t) for t, lead in zip((a, b), leads, strict=True)]
     return [float(_place_speaker_columns(order, np.array([0]), np.array([1]))[feature][0])
             for order in (said, said[::-1])]
 
@@ -535,12 +536,7 @@ def test_one_partys_meetings_with_different_others_are_apart(a: str, b: str, apa
 
 def statements_apart(a: tuple[str, str], b: tuple[str, str]) -> list[float]:
     """subjects_apart of two (headline, lead) reports, read in both orders."""
-    from clustering.mentions import mentions
-    from clustering.pairs import _place_speaker_columns
-
-    said = [mentions(tuple(t.split()), f"{t} {lead}", t) for t, lead in (a, b)]
-    return [float(_place_speaker_columns(order, np.array([0]), np.array([1]))["subjects_apart"][0])
-            for order in (said, said[::-1])]
+    return headline_pair_evidence(a[0], b[0], "subjects_apart", (a[1], b[1]))
 
 
 _HEATERS = ("وزیر آموزش و پرورش: تا پایان آذر هیچ کلاسی با بخاری نفتی نمی‌ماند",
