@@ -95,6 +95,7 @@ class Mentions:
     digest: bool = False  # a headline over several happenings (see is_digest)
     crowd: str | None = None  # the rally or town's people a headline is about (speakers.crowd)
     meeting: tuple[str, str] | None = None  # the two parties of a meeting or call (speakers.meeting)
+    meeting_kind: str | None = None  # "call" or "meeting" (speakers.meeting_kind)
     subject: frozenset[str] = frozenset()  # what the speaker's statement is about (speakers.subject)
 
 
@@ -165,7 +166,16 @@ def weekdays(text: str) -> frozenset[str]:
 def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Mentions:
     """Figures of the title (the lead repeats background figures); dates and weekdays of the text."""
     from clustering.places import on_land, where
-    from clustering.speakers import crowd, headline_words, judgement, meeting, speaker, subject, title_words
+    from clustering.speakers import (
+        crowd,
+        headline_words,
+        judgement,
+        meeting,
+        meeting_kind,
+        speaker,
+        subject,
+        title_words,
+    )
 
     # Where it happened is the headline's place; a lead often lists the provinces a national
     # story touches (a weather warning for fourteen provinces), which is not its place. A
@@ -182,5 +192,6 @@ def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Menti
     said = speaker(title, text) if title else None
     return Mentions(numbers(title_tokens), dates(text), years(text), weekdays(text), is_media_item(title), place,
                     said, headline_words(title), judgement(title) if title else None, title_words(title),
-                    is_digest(title), gathered, meeting(title) if title else None,
-                    subject(title, text, said) if said else frozenset())
+                    is_digest(title), gathered, meeting=meeting(title) if title else None,
+                    subject=subject(title, text, said) if said else frozenset(),
+                    meeting_kind=meeting_kind(title) if title else None)

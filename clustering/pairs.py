@@ -52,7 +52,8 @@ FEATURES: tuple[str, ...] = (
     "reactions_apart",  # both react, and who reacts is read on both and not one (speakers.same_speaker); or one
     # reacts and the other speaks, and the two are known to differ
     "digest",  # one of the two rounds up several happenings (mentions.is_digest), and they are no copies
-    "meetings_apart",  # two meetings or calls with one party in common and the other known to differ
+    "meetings_apart",  # two meetings or calls with one party in common and the other known to differ, or
+    # a call and a meeting (speakers.meeting_kind)
     "subjects_apart",  # one speaker, and what the two statements are about shares no word (speakers.subject)
     "figures_next_day",  # different figures a day or more apart: the next day's tally (set by the caller)
 )
@@ -383,6 +384,10 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
     met = np.array([m.meeting is not None for m in mentions])
     for p in np.flatnonzero(met[i] & met[j]).tolist():
         out["meetings_apart"][p] = once(meetings_apart, mentions[int(i[p])].meeting, mentions[int(j[p])].meeting)
+    # a phone call and a meeting are two events, whoever took part
+    kind = np.array([m.meeting_kind or "" for m in mentions], dtype=object)
+    kinds_differ = (kind[i] != kind[j]) & (kind[i] != "") & (kind[j] != "")
+    out["meetings_apart"][:] = np.maximum(out["meetings_apart"], kinds_differ)
     return out
 
 

@@ -415,25 +415,46 @@ def crowd(title: str) -> str | None:
 # A meeting or a call between two parties, each named in the headline: «دیدار A با B», «A با B
 # دیدار کرد», «گفت‌وگوی تلفنی A با B», «تماس تلفنی A با B». («دیدار» is also a match: «دیدار
 # استقلال با سپاهان» has two parties the same way.)
-_MEETING_NOUN = r"(?:دیدار|ملاقات|دیدار و گفتگوی|دیدار و گفت و گوی|گفتگوی|گفت و گوی|تماس|رایزنی)(?:\s+تلفنی)?"
+_MEETING_NOUN = r"(?:دیدار|ملاقات|دیدار و گفت\s?و\s?گوی|گفت\s?و\s?گوی|تماس|رایزنی)(?:\s+تلفنی)?"
 _MEETING_HEAD = re.compile(r"^" + _MEETING_NOUN + r"\s+(\S.{1,60}?)\s+با\s+(\S.{1,60})$")
-_MEETING_VERB = re.compile(r"^(\S.{1,60}?)\s+با\s+(\S.{1,60}?)\s+(?:دیدار|ملاقات|گفتگو|گفت و گو|رایزنی)"
+_MEETING_VERB = re.compile(r"^(\S.{1,60}?)\s+با\s+(\S.{1,60}?)\s+(?:دیدار|ملاقات|گفت\s?و\s?گو|رایزنی)"
                            r"(?:\s+و\s+\S+)?\s+(?:کرد|کردند|میکند|می کند|میکنند|می کنند|خواهد کرد)$")
+# «عراقچی در دیدار فیدان: ...», «السودانی در دیدار وزیر نفت ایران: ...»: one party speaks at it
+_IN_MEETING = re.compile(r"^(\S.{1,40}?)\s+در\s+(?:دیدار|ملاقات|تماس تلفنی|گفت\s?و\s?گوی تلفنی)"
+                         r"(?:\s+با)?\s+(\S.{1,40}?)\s*:")
+# «دیدار عراقچی و فیدان», «گفت‌وگوی تلفنی پزشکیان و السودانی»: two parties of a word or two each
+# («دیدار وزیران خارجه ایران و عمان» names two people by one plural office: not read)
+_JOINT = re.compile(r"^" + _MEETING_NOUN + r"\s+(\S+(?:\s\S+)?)\s+و\s+(\S.{1,40})$")
+_PLURAL_PARTIES = frozenset({"وزیران", "وزرای", "سران", "روسای", "رؤسای", "رییسان", "نمایندگان", "مقامات",
+                             "هیئت", "هیات", "هییت"})
 # a counterpart is named by the other party («همتای عمانی خود»): it cannot be told from a name
 _COUNTERPART = frozenset({"همتای", "همتا", "همتایان"})
+_CALL = re.compile(r"(?:تماس|گفت\s?و\s?گوی?|رایزنی)\s+تلفنی")
+_MET = re.compile(r"(?<![\u0600-\u06FF])(?:دیدار|ملاقات)(?![\u0600-\u06FF])")
+
+
+def meeting_kind(title: str) -> str | None:
+    """"call" for a headline about a phone call, "meeting" for one about a meeting (or a match:
+    «دیدار»), None for neither or both: a call and a meeting are two events whoever took part."""
+    first = " ".join(_first_segment(title).replace("\u200c", " ").split())
+    call, met = bool(_CALL.search(first)), bool(_MET.search(first))
+    return "call" if call and not met else "meeting" if met and not call else None
 
 
 def meeting(title: str) -> tuple[str, str] | None:
     """The two parties of a meeting or call the headline opens with, as speaker keys; else None.
 
     «دیدار وزیر خارجه عمان با رئیس‌جمهور» -> («وزیر خارجه عمان», «رییس جمهور»), folded as
-    :func:`speaker_key` folds them. A party that is no speaker phrase, or a counterpart
+    :func:`speaker_key` folds them; also «A با B دیدار کرد», «A در دیدار B: ...» and «دیدار A و
+    B». A party that is no speaker phrase, or a counterpart
     («با همتای ایرانی»), gives None: one side alone says nothing about who else was there.
     """
     first = " ".join(_first_segment(title).replace("\u200c", " ").split())
-    m = _MEETING_HEAD.match(first) or _MEETING_VERB.match(first)
+    m = _MEETING_HEAD.match(first) or _MEETING_VERB.match(first) or _IN_MEETING.match(first)
     if not m:
-        return None
+        m = _JOINT.match(first)
+        if not m or _words(m.group(1))[0] in _PLURAL_PARTIES:
+            return None
     keys = []
     for phrase in m.groups():
         cut = _cut(phrase)
@@ -554,7 +575,24 @@ def speaker(title: str, text: str = "") -> str | None:
     # a question and its answer («ساعت کاری تغییر می‌کند؟ | معاون استاندار: ...») is about the second
     key = next((k for k in map(_from_colon, segments[:2] if len(segments) <= 2 else segments[:1]) if k), None)
     key = key or _from_clause(segments[0]) or _from_reaction(segments[0]) or _from_stance(segments[0])
+    if key and not _split(key)[1] and not _is_country(key):
+        key = _office_in_lead(title, text) or key
     return _with_place(key, f"{title} {text[:300]}") if key else None
+
+
+def _office_in_lead(title: str, text: str) -> str | None:
+    """The office a lead gives the headline's named speaker: «مهاجرانی: ...» over «سخنگوی دولت در
+    نشست خبری گفت: ...» is the government spokesman, whom other outlets name by office alone.
+    Only a lead whose first clause has a speaker that opens with an office («فاطمه مهاجرانی
+    سخنگوی دولت ...» opens with the name, and counts through its office words)."""
+    lead = text[len(title):] if text.startswith(title) else text
+    first = _LEAD_END.split(_clean(lead, first=True), maxsplit=1)[0]
+    if not _VERB_RE.search(first):
+        return None
+    words = _cut(first).split()
+    at = next((k for k, w in enumerate(words[:4]) if fold(w) in ROLES or fold(w) in BODIES), None)
+    office = " ".join(words[at:]) if at is not None else ""
+    return speaker_key(office) if office and _speaker_like(office) else None
 
 
 # The circumstance of a statement in its lead, between the speaker and the verb of saying: «در
