@@ -67,7 +67,7 @@ class PairModel:
 # 0.30: stream2026_dev 0.720/0.966, rss2020_dev 0.587/0.900, stance_dev 0.794/0.886; left out
 # 0.612/0.955, 0.480/0.894, 0.790/0.881 (stream2026_dev left out 0.279 -> 0.612). A stock
 # phrase both say («تا اطلاع ثانوی») takes back what it adds to the dense cosine, which reads
-# it in context (-2.1: the airspace closure, the league's suspension and the school closures
+# it in context (-2.0: the airspace closure, the league's suspension and the school closures
 # of stream2026_dev). One outlet's
 # reports share its house style and templates (rallies in twenty cities, each province's
 # supplies): between two of its reports the dense cosine counts about half as much
