@@ -529,6 +529,13 @@ def test_a_happening_at_one_towns_site(a: str, b: str, site: bool) -> None:
     # a counterpart («همتای ایرانی») or parties in one phrase are not read: nothing says they differ
     ("وزیر خارجه عمان امروز با همتای ایرانی دیدار می‌کند", "دیدار وزیر خارجه عمان با رئیس‌جمهور", False),
     ("دیدار وزیران خارجه ایران و عمان در تهران", "دیدار وزیر خارجه عمان با رئیس‌جمهور", False),
+    # one party speaking at the meeting, and two parties joined by «و»
+    ("عراقچی در دیدار فیدان: امنیت منطقه به دست کشورهای منطقه است", "پزشکیان در دیدار فیدان: روابط راهبردی شود",
+     True),
+    ("تصاویر | دیدار عراقچی و فیدان", "عراقچی در دیدار فیدان: امنیت منطقه به دست کشورهای منطقه است", False),
+    # a phone call and a meeting are two events, whoever took part
+    ("گفت‌وگوی تلفنی پزشکیان و السودانی", "دیدار وزیر نفت با نخست‌وزیر عراق", True),
+    ("گفت‌وگوی تلفنی عراقچی با وزیر خارجه قطر", "تماس تلفنی عراقچی و وزیر خارجه قطر", False),
 ])
 def test_one_partys_meetings_with_different_others_are_apart(a: str, b: str, apart: bool) -> None:
     assert headline_pair_evidence(a, b, "meetings_apart") == [float(apart)] * 2
