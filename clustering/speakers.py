@@ -433,10 +433,16 @@ _CALL = re.compile(r"(?:تماس|گفت\s?و\s?گوی?|رایزنی)\s+تلفن�
 _MET = re.compile(r"(?<![\u0600-\u06FF])(?:دیدار|ملاقات)(?![\u0600-\u06FF])")
 
 
+def _flat_first_segment(title: str) -> str:
+    """The headline's first segment with ZWNJ as a space and single spaces: one spelling for the
+    meeting patterns («گفت‌وگوی», «گفت و گوی»)."""
+    return " ".join(_first_segment(title).replace("\u200c", " ").split())
+
+
 def meeting_kind(title: str) -> str | None:
     """"call" for a headline about a phone call, "meeting" for one about a meeting (or a match:
     «دیدار»), None for neither or both: a call and a meeting are two events whoever took part."""
-    first = " ".join(_first_segment(title).replace("\u200c", " ").split())
+    first = _flat_first_segment(title)
     call, met = bool(_CALL.search(first)), bool(_MET.search(first))
     return "call" if call and not met else "meeting" if met and not call else None
 
@@ -449,7 +455,7 @@ def meeting(title: str) -> tuple[str, str] | None:
     B». A party that is no speaker phrase, or a counterpart
     («با همتای ایرانی»), gives None: one side alone says nothing about who else was there.
     """
-    first = " ".join(_first_segment(title).replace("\u200c", " ").split())
+    first = _flat_first_segment(title)
     m = _MEETING_HEAD.match(first) or _MEETING_VERB.match(first) or _IN_MEETING.match(first)
     if not m:
         m = _JOINT.match(first)
@@ -583,10 +589,11 @@ def speaker(title: str, text: str = "") -> str | None:
 def _office_in_lead(title: str, text: str) -> str | None:
     """The office a lead gives the headline's named speaker: «مهاجرانی: ...» over «سخنگوی دولت در
     نشست خبری گفت: ...» is the government spokesman, whom other outlets name by office alone.
-    Only a lead whose first clause has a speaker that opens with an office («فاطمه مهاجرانی
-    سخنگوی دولت ...» opens with the name, and counts through its office words)."""
-    lead = text[len(title):] if text.startswith(title) else text
-    first = _LEAD_END.split(_clean(lead, first=True), maxsplit=1)[0]
+
+    Read only when the lead's first sentence says something (a verb of saying) and its opening
+    phrase has an office among its first four words; names before the office are dropped
+    («فاطمه مهاجرانی سخنگوی دولت ...» -> «سخنگوی دولت»). None otherwise."""
+    first = _clean(_lead_sentence(title, text), first=True)
     if not _VERB_RE.search(first):
         return None
     words = _cut(first).split()
@@ -603,6 +610,12 @@ _CIRCUMSTANCE = re.compile(
     r"|سخنرانی)(?![\u0600-\u06FF]).*?(?=\s(?:گفت|اعلام کرد|افزود|خبر داد|تاکید کرد|تصریح کرد|با)\s|[،:]|$)"
 )
 _LEAD_END = re.compile(r"[.!؟?\n]")
+
+
+def _lead_sentence(title: str, text: str) -> str:
+    """The lead's first sentence: ``text`` is the title and lead (ArticleView.text), or the lead alone."""
+    lead = text[len(title):] if text.startswith(title) else text
+    return _LEAD_END.split(lead.strip(), maxsplit=1)[0]
 # Words of time name no subject: one governor's dust plan «امسال» and his water plan «تا پایان امسال».
 _TIME_WORDS = frozenset({
     "امروز", "دیروز", "فردا", "امشب", "امسال", "پارسال", "روز", "هفته", "ماه", "سال", "ساعت", "صبح", "ظهر",
@@ -627,9 +640,7 @@ def subject(title: str, text: str, key: str) -> frozenset[str]:
     """
     from clustering.reference import zipf
 
-    lead = text[len(title):] if text.startswith(title) else text
-    lead = _LEAD_END.split(lead.strip(), maxsplit=1)[0]
-    said = f"{_first_segment(title)} {_CIRCUMSTANCE.sub(' ', ' ' + lead)}"
+    said = f"{_first_segment(title)} {_CIRCUMSTANCE.sub(' ', ' ' + _lead_sentence(title, text))}"
     drop = set(key.split()) | _TIME_WORDS
     words = _SUBJECT_WORD.findall(fold(said).replace("\u200c", " "))
     return frozenset(w for w in words
