@@ -65,9 +65,10 @@ def iran_rows(path: Path) -> list[Place]:
         else:
             if not province:
                 raise GazetteerError(f"a county before any province: {line!r}")
-            county = f"{province}-{head}"
+            capital = head.startswith("*")  # «*arak اراک»: the county of the province's capital
+            county = f"{province}-{head.lstrip('*')}"
             plain, cued = _names(rest)
-            rows.append(Place(county, "county", province, tuple(plain), tuple(cued)))
+            rows.append(Place(county, "county", province, tuple(plain), tuple(cued), capital))
     return rows
 
 
@@ -131,7 +132,7 @@ def _normalized(rows: list[Place]) -> list[Place]:
     def norm(names: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(dict.fromkeys(normalize_line(n) for n in names))
 
-    return [Place(r.id, r.kind, r.parent, norm(r.names), norm(r.cued)) for r in rows]
+    return [Place(r.id, r.kind, r.parent, norm(r.names), norm(r.cued), r.capital) for r in rows]
 
 
 def check(rows: list[Place]) -> None:
@@ -172,9 +173,9 @@ def write(rows: list[Place], path: Path) -> None:
     """Write the table: a header line, then one row per place."""
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE)
-        w.writerow(["id", "kind", "parent", "names", "cued"])
+        w.writerow(["id", "kind", "parent", "names", "cued", "capital"])
         for r in rows:
-            w.writerow([r.id, r.kind, r.parent or "", "|".join(r.names), "|".join(r.cued)])
+            w.writerow([r.id, r.kind, r.parent or "", "|".join(r.names), "|".join(r.cued), "1" if r.capital else ""])
 
 
 def main() -> int:

@@ -39,7 +39,7 @@ FEATURES: tuple[str, ...] = (
     "country_conflict",  # both name countries other than Iran, none in common
     "town_shared",  # both name one county or city of Iran (not only its province): one incident's site
     "site_shared",  # both tell a happening (no speaker, reaction or digest) at one county or city of Iran
-    # that is no province capital (places.PROVINCE_CAPITALS): a town's strike and its rising toll
+    # that is no province capital (places.province_capital): a town's strike and its rising toll
     "speaker_shared",  # one speaker (clustering.speakers.same_speaker)
     "speaker_conflict",  # two different speakers: another actor's statement is another event
     "speaker_named",  # one has a speaker, the other none but names that speaker in its headline
@@ -304,7 +304,7 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
     Only pairs where both name places (or both have speakers) are compared, and each
     distinct comparison is made once: a crowded topic repeats the same few places.
     """
-    from clustering.places import PROVINCE_CAPITALS, abroad, compatible, countries, local, sites
+    from clustering.places import abroad, compatible, countries, local, province_capital, sites
     from clustering.speakers import meetings_apart, named_in, same_speaker
 
     here = [local(m.places) for m in mentions]
@@ -333,7 +333,7 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
             out["place_shared"][p] = bool(shared)
             out["town_shared"][p] = any(place.count("-") == 2 for place in shared)
             out["site_shared"][p] = happening[a] and happening[b] and any(
-                place.count("-") == 2 and place not in PROVINCE_CAPITALS for place in shared)
+                place.count("-") == 2 and not province_capital(place) for place in shared)
             conflict = once(compatible, here[a], here[b]) is False
         if not conflict and there[a] and there[b]:
             conflict = once(compatible, there[a], there[b]) is False

@@ -97,6 +97,7 @@ class Place:
     parent: str | None
     names: tuple[str, ...]
     cued: tuple[str, ...] = ()
+    capital: bool = False  # a county that holds its province's capital (marked «*» in data/gazetteer/iran.txt)
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,8 @@ class Gazetteer:
 
 
 def read_tsv(path: Path) -> list[Place]:
-    """Read a gazetteer file: a header line, then id, kind, parent, names, cued (``|``-separated)."""
+    """Read a gazetteer file: a header line, then id, kind, parent, names, cued (``|``-separated)
+    and capital ("1" for a province's capital; the column may be missing)."""
     with path.open(encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
         return [
@@ -183,6 +185,7 @@ def read_tsv(path: Path) -> list[Place]:
                 parent=row["parent"] or None,
                 names=tuple(n for n in row["names"].split("|") if n),
                 cued=tuple(n for n in (row.get("cued") or "").split("|") if n),
+                capital=row.get("capital") == "1",
             )
             for row in reader
         ]
@@ -290,15 +293,15 @@ def countries(ids: Iterable[str], gaz: Gazetteer | None = None) -> frozenset[str
     return frozenset(c for c in (country(p, g) for p in ids) if c)
 
 
-# The province capitals that the gazetteer holds as counties of their own name (Mashhad, Tabriz,
-# ...; Tehran, Isfahan, Kerman and the other capitals named like their province read as the
-# province). A capital holds its province's offices and many of a day's happenings: sharing it
-# says what sharing the province says, not that two reports are at one incident's site.
-PROVINCE_CAPITALS = frozenset({
-    "IR-09-mashhad", "IR-03-tabriz", "IR-07-shiraz", "IR-06-ahvaz", "IR-04-urmia", "IR-01-rasht",
-    "IR-11-zahedan", "IR-00-arak", "IR-22-bandarabbas", "IR-12-sanandaj", "IR-15-khorramabad", "IR-27-gorgan",
-    "IR-02-sari", "IR-17-boyerahmad", "IR-14-shahrekord", "IR-29-birjand", "IR-28-bojnurd", "IR-30-karaj",
-})
+def province_capital(pid: str, gaz: Gazetteer | None = None) -> bool:
+    """Whether a place is a county that holds its province's capital (Mashhad, Tabriz, ...).
+
+    The capitals named like their province (Tehran, Isfahan, Kerman, ...) read as the province
+    and are no county. A capital holds its province's offices and many of a day's happenings:
+    sharing it says what sharing the province says, not that two reports are at one incident's
+    site (clustering.pairs: site_shared)."""
+    g = gaz or gazetteer()
+    return pid in g.places and g.places[pid].capital
 
 
 def local(ids: Iterable[str], gaz: Gazetteer | None = None) -> frozenset[str]:

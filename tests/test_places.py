@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 import pytest
 
+from clustering.build_gazetteer import write
 from clustering.places import (
     Gazetteer,
     Place,
@@ -17,6 +17,7 @@ from clustering.places import (
     gazetteer,
     local,
     places,
+    province_capital,
     read_tsv,
     specific,
 )
@@ -210,18 +211,22 @@ def test_tsv_round_trip(tmp_path) -> None:
     path = tmp_path / "p.tsv"
     path.write_text("id\tkind\tparent\tnames\tcued\nX\tcountry\t\tایکس|اکس\t\n", encoding="utf-8")
     assert read_tsv(path) == [Place("X", "country", None, ("ایکس", "اکس"))]
+    # the builder's table, capitals marked, reads back as it was written
+    rows = [Place("X", "province", None, ("ایکس",)), Place("X-a", "county", "X", ("آ",), (), True)]
+    write(rows, path)
+    assert read_tsv(path) == rows
 
 
-def test_fast() -> None:
-    # A 50,000-headline window: 1.0-1.3 s on this 2-core machine for the 795 dev titles cycled
-    # to 50,000 (load average 2-8). The bound is five times that: it catches a per-call regex
-    # compile or a scan of every name per word, not a busy neighbour.
-    titles = [title for title, _ in PLACES] * (50_000 // len(PLACES))
-    places("گرم کردن جدول")
-    start = time.perf_counter()
-    for t in titles:
-        places(t)
-    assert time.perf_counter() - start < 6.5
+def test_province_capitals_are_marked_in_the_data() -> None:
+    # every province's capital that the gazetteer holds as a county of its own name (Tehran,
+    # Isfahan, ... read as their province), and no other county
+    g = gazetteer()
+    capitals = {p for p in g.places if province_capital(p)}
+    assert {"IR-09-mashhad", "IR-03-tabriz", "IR-07-shiraz", "IR-22-bandarabbas", "IR-30-karaj"} <= capitals
+    assert len(capitals) == 18
+    assert all(g.places[p].kind == "county" for p in capitals)
+    assert len({g.places[p].parent for p in capitals}) == 18  # one per province at most
+    assert not province_capital("IR-22-minab") and not province_capital("IR-09") and not province_capital("nowhere")
 
 
 def test_import_light() -> None:
@@ -232,3 +237,16 @@ def test_import_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
+
+
+def test_committed_table_is_built_from_the_lists(tmp_path) -> None:
+    # an edit of data/gazetteer/*.txt without `python -m clustering.build_gazetteer` would leave
+    # the matcher reading the old table
+    from babel import Locale
+
+    from clustering.build_gazetteer import build
+    from clustering.places import GAZETTEER
+
+    path = tmp_path / "places.tsv"
+    write(build(dict(Locale("fa").territories)), path)
+    assert path.read_text(encoding="utf-8") == GAZETTEER.read_text(encoding="utf-8")
