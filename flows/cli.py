@@ -413,7 +413,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def _evaluate_cases(args: argparse.Namespace) -> int:
     from flows.cases import CASES_DIR, run_cases
 
+    if args.items or args.gold:
+        # «--cases DIR --json out.json»: a stray path would otherwise be read as ITEMS and ignored
+        stray = " ".join(x for x in (args.items, args.gold) if x)
+        raise CommandError(f"--cases reads only DIR/cases.json; {stray} is not read (--json prints to stdout)")
     folder = Path(args.cases) if args.cases else CASES_DIR
+    if folder.name == "cases.json" and folder.is_file():  # the file itself names its folder
+        folder = folder.parent
     if not (folder / "cases.json").is_file():
         raise CommandError(f"{folder} has no cases.json (the format: tests/cases/stories/cases.json)")
     results = run_cases(_settings(args), folder)
@@ -616,8 +622,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("items", nargs="?", help="JSON Lines items (id, title, body, source, published)")
     p.add_argument("gold", nargs="?", help="JSON Lines gold labels (id, event); read only by the scorer")
     p.add_argument("--cases", nargs="?", const="", metavar="DIR",
-                   help="instead, run the story cases of DIR/cases.json (default: tests/cases/stories) "
-                        "and say which are right")
+                   help="instead, run the story cases of DIR/cases.json (DIR or the file itself; default: "
+                        "tests/cases/stories) and say which are right")
     p.add_argument("--show", type=int, default=10, metavar="N",
                    help="list N of the wrong merges and splits (default 10)")
     p.add_argument("--config", type=Path, help="settings file")

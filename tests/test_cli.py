@@ -99,6 +99,24 @@ def test_evaluate_cases_of_a_folder_without_cases_says_so(tmp_path, capsys) -> N
     assert f"{tmp_path} has no cases.json" in capsys.readouterr().err
 
 
+def test_evaluate_cases_takes_the_cases_file_as_well_as_its_folder(monkeypatch, tmp_path, capsys) -> None:
+    from flows import cases
+
+    (tmp_path / "cases.json").write_text("{}", encoding="utf-8")
+    seen = []
+    monkeypatch.setattr(cases, "run_cases", lambda settings, folder: seen.append(folder) or [])
+    assert main(["evaluate", "--cases", str(tmp_path / "cases.json")]) == 0
+    assert seen == [tmp_path]
+
+
+def test_evaluate_cases_refuses_a_path_it_would_not_read(tmp_path, capsys) -> None:
+    # «--json out.json» would put out.json where ITEMS go; --cases reads neither, and says so
+    (tmp_path / "cases.json").write_text("{}", encoding="utf-8")
+    assert main(["evaluate", "--cases", str(tmp_path), "--json", str(tmp_path / "out.json")]) == 1
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'out.json'} is not read" in err and "--json prints to stdout" in err
+
+
 def test_story_errors_list_the_wrong_merges_and_the_splits_largest_first() -> None:
     from flows.evaluate import story_errors
 
