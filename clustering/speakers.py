@@ -82,7 +82,7 @@ _LABELS = frozenset({
     "یادداشت", "تحلیل", "گفتگو", "گفت‌وگو", "گفتوگو", "مصاحبه", "اختصاصی", "ویژه", "فوری", "خبر", "اخبار",
     "روایت", "نگاه", "سرمقاله", "کاریکاتور", "جدول", "نقشه", "آمار", "آخرین", "جدیدترین", "مرور", "پیشخوان",
     "چندرسانه‌ای", "مجله", "پرونده", "ببینید", "بخوانید", "بشنوید", "زنده", "لحظه", "کرونا", "شایعه", "تکذیب",
-    "واکنش", "ادعای", "ماجرای", "جزئیات", "جزییات", "عکس‌نوشت", "ترجمه", "معرفی", "نقد", "بررسی", "سوال",
+    "شایعات", "واکنش", "ادعای", "ماجرای", "جزئیات", "جزییات", "عکس‌نوشت", "ترجمه", "معرفی", "نقد", "بررسی", "سوال",
     # a noun about someone's words is a label too: «یاوه‌گویی ترامپ: ...», «ادعاهای پمپئو: ...»
     "یاوه", "یاوهگویی", "ادعا", "ادعاهای", "نتایج", "نتیجه", "اظهارات", "سخنان", "توییت", "پاسخ",
     "برنده", "متن", "هشدار", "انتقاد", "دیدار", "سفر", "نامه", "افشاگری", "اعتراف", "خاطرات",
@@ -119,7 +119,7 @@ _ACCORDING = re.compile(r"(?:^|[\s،])به گفته\s+([^،,:؛.]{2,80}?)\s*[،,
 _DATELINE = re.compile(r"^(?:\s*(?:به گزارش|به نقل از|به نوشته)\s+[^،,:.؛«»]{1,80}?\s*[،,]\s*)+")
 _CITY_AGENCY = re.compile(r"^[^\s\-–،:«]{2,20}(?:\s[^\s\-–،:«]{2,20})?\s*[-–]\s*[^\s\-–،:«]{2,20}\s*[-–]\s+")
 # A format label and a bar or colon before the headline proper: «فیلم| ...», «ویدئو | ...».
-_LABEL_HEAD = re.compile(r"^\s*([^|:]{1,25})\|\s*")
+_LABEL_HEAD = re.compile(r"^\s*([^|:/]{1,25})[|/]\s*")  # «فیلم | ...», «تصویر / ...»
 _SENTENCE_END = re.compile(r"[.!؟?\n]")
 _AGENCIES = frozenset({
     "خبرگزاری", "ایرنا", "ایسنا", "ایلنا", "تسنیم", "فارس", "مهر", "برنا", "شبنا", "باشگاه", "رویترز",
@@ -137,11 +137,13 @@ _UNNAMED = ROLES | frozenset({"تحلیلگر", "دیپلمات", "کارشنا�
 _DEMONYMS = frozenset({"روس", "عرب", "ترک", "آمریکایی", "امریکایی", "اروپایی", "عربی", "غربی"})
 # «واکنش X به ...», «هشدار X به ...», «تاکید X بر ...», «دستور X برای ...»: a headline about X's words
 # or orders.
+_REACTION_ADJECTIVE = (r"(?:\s+(?:تند|جدید|صریح|رسمی|شدید|فوری|مجدد|دوباره|قاطع|ضمنی|سریع|انتقادی|جنجالی|عجیب|"
+                       r"شبانه|تازه|جدی|نهایی|متفاوت|کمک|مکتوب|تلفنی|عمیق|گسترده))?")
 _REACTION = re.compile(
     r"^(?:واکنش|هشدار|انتقاد|توصیه|درخواست|دستور|تاکید|تأکید|گلایه|اعتراض|ابراز\s+(?:تاسف|تأسف|نگرانی|همدردی))"
-    r"(?:\s+(?:تند|جدید|صریح|رسمی|شدید|فوری|مجدد|دوباره|قاطع|ضمنی|سریع|انتقادی|جنجالی|عجیب|شبانه|تازه|جدی|"
-    r"نهایی|متفاوت|کمک|مکتوب|تلفنی|عمیق))?"
-    r"\s+(\S.{0,60}?)\s+(?:به|از|درباره|بر|برای|علیه|نسبت)\s"
+    + _REACTION_ADJECTIVE + r"\s+(\S.{0,60}?)\s+(?:به|از|درباره|بر|برای|علیه|نسبت)\s"
+    # «مخالفت یک نماینده با کلیات لایحه ...»: X's stance against something, as «انتقاد X از ...»
+    r"|^مخالفت" + _REACTION_ADJECTIVE + r"\s+(\S.{0,60}?)\s+با\s"
 )
 # «محکومیت حمله ... از سوی عمان»: a judgement named first, its author last.
 _JUDGEMENT_NOUN = re.compile(r"^\s*(?:محکومیت|تقبیح|انتقاد|استقبال|حمایت|ابراز نگرانی|ابراز همدردی|تسلیت)\s")
@@ -301,8 +303,9 @@ def _from_clause(sentence: str) -> str | None:
 def _from_reaction(title: str) -> str | None:
     """«واکنش ظریف به ترامپ: ...», «تاکید انگلیس بر راه‌حل ...», «X خواستار ... شد»."""
     m = _REACTION.match(title)
-    if m and _speaker_like(m.group(1)):
-        return speaker_key(m.group(1))
+    actor = m and (m.group(1) or m.group(2))
+    if actor and _speaker_like(actor):
+        return speaker_key(actor)
     m = _ASKS.match(title)
     if m and _speaker_like(m.group(1)):
         words = _words(m.group(1))
@@ -352,7 +355,7 @@ def _from_stance(title: str) -> str | None:
 # reaction another actor's event (../shared/eval/*.NOTES.md: "a reaction by another actor is a
 # different event"), however many of the happening's words it repeats.
 _JUDGEMENT = re.compile(
-    r"^(?:واکنش|انتقاد|استقبال|محکومیت|تقبیح|پیام\s+تسلیت|تسلیت|ابراز\s+(?:تاسف|تأسف|نگرانی|همدردی))\s"
+    r"^(?:واکنش|انتقاد|مخالفت|استقبال|محکومیت|تقبیح|پیام\s+تسلیت|تسلیت|ابراز\s+(?:تاسف|تأسف|نگرانی|همدردی))\s"
     r"|(?:محکوم|تقبیح)\s+(?:کرد|کردند)\s*[.!]?\s*$"
     r"|تسلیت\s+(?:گفت|گفتند)|ابراز\s+(?:همدردی|تاسف|تأسف|نگرانی)\s+(?:کرد|کردند)"
     # «پیام رئیس قوه قضاییه در پی شهادت ...», «تجمع مردم مشهد در محکومیت حملات ...»
@@ -650,6 +653,13 @@ def subject(title: str, text: str, key: str) -> frozenset[str]:
 def title_words(title: str) -> frozenset[str]:
     """Every word of a headline, folded as speaker keys fold them (to look an actor up in it)."""
     return frozenset(_folded(title).split())
+
+
+def opening_words(title: str, text: str) -> frozenset[str]:
+    """Every word of a headline and its lead's first sentence, folded as speaker keys are: where a
+    retelling of a statement names its speaker («زمان واریز کالابرگ اعلام شد» over «بنا بر اعلام
+    سخنگوی دولت، ...»). ``text`` is the title and lead (ArticleView.text)."""
+    return title_words(f"{title} {_lead_sentence(title, text)}")
 
 
 def headline_words(title: str) -> frozenset[str]:

@@ -197,6 +197,7 @@ def test_same_speaker_over_headlines() -> None:
     ("چین حمله به کنسولگری ایران در هرات را محکوم کرد", "چین"),
     ("محکومیت حمله به کنسولگری ایران در هرات از سوی عمان", "عمان"),
     ("فیلم | واکنش صریح روحانی به تهدیدات اخیر ترامپ", "روحانی"),
+    ("تصاویر / واکنش صریح روحانی به تهدیدات اخیر ترامپ", "روحانی"),  # a label before «/» too
     ("پیام تسلیت در پی شهادت دانش‌آموزان میناب", ""),  # a reaction whose author is not read
     ("پیام رئیس قوه قضاییه در پی شهادت دانش‌آموزان مینابی", "رییس قوه قضاییه"),  # a message after a happening
     ("پیام تسلیت رئیس‌جمهور در پی شهادت مأموران انتظامی در راسک", "رییس جمهور"),
@@ -229,6 +230,10 @@ def test_same_speaker_over_headlines() -> None:
     # an answer to a rumour is a denial: the speaker's statement, not a judgement of a happening
     ("واکنش سیاوش طهمورث به شایعه بستری شدنش در بیمارستان", None),
     ("واکنش آیت‌الله مکارم شیرازی به شایعه‌ها درباره حساب بانکی", None),
+    # a stance against something, as a criticism is: its actor, or "" when it names none
+    ("مخالفت گسترده اعضای کنگره آمریکا با تجاوز نظامی به ایران", "اعضای کنگره آمریکا"),
+    ("مخالفت یک نماینده با کلیات لایحه مالیات‌های مستقیم", ""),
+    ("موافقت مجلس با کلیات لایحه مالیات‌های مستقیم", None),  # a decision is the happening
 ])
 def test_judgement_names_who_reacts(title: str, actor: str | None) -> None:
     assert judgement(title) == actor

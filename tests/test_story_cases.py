@@ -37,6 +37,12 @@ KNOWN_GAPS = {
     "probe5-c9-metro-opening": "the president's remark at a metro opening joins the opening, as c8",
     "probe5-c10-road-closures": "a road's reopening a day later joins its closure: the reports retell one "
                                 "another and nothing reads opening against closing",
+    # a sixth newcomer's cases (variants/probe6-*), wrong at 3 of 10 when written, 2 now:
+    "probe6-c4-market-day": "the day's dollar rate and stock index, both in Tehran an hour apart, join: two "
+                            "happenings with no speaker, and nothing reads the dollar against the index",
+    "probe6-c5-turkey-quake": "the spokesman's offer of help and the Red Crescent's aid flight join the quake "
+                              "abroad they answer: a statement or an act about a happening is read as it, "
+                              "as probe5-c8",
 }
 
 
