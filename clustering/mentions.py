@@ -73,6 +73,57 @@ def is_digest(title: str) -> bool:
     return bool(m) and m.group(1).split()[0] not in _TIMES and not any(c.isdigit() for c in m.group(1).split()[0])
 
 
+# A price post quotes one market: the day's coin and gold in Tehran, the dollar, the stock index,
+# world gold, the central bank's official rates. Two posts on different goods, or one on the world
+# market or the official rate and one not, are two events (stream2026_dev's rule 6: decisions and
+# figures are split by issuer), however alike their templates («قیمت ... امروز ۷ آذر»). Words of
+# goods by market, written as ingestion normalizes them; a currency after a figure is a unit
+# («با قیمت ۴۰۰ دلار»), not the market quoted. Our own list: no Persian lexicon of markets exists.
+_GOODS = {
+    "currency": "دلار یورو ارز درهم پوند لیر یوان روبل",
+    "gold": "طلا سکه",
+    "stocks": "بورس سهام فرابورس",
+    "oil": "نفت برنت",
+    "fuel": "بنزین گازوئیل",
+    "car": "خودرو خودروها پژو پراید سمند تیبا دنا",
+    "housing": "مسکن آپارتمان اجاره اجاره‌بها",
+    "food": "مرغ گوشت تخم‌مرغ برنج روغن شکر لبنیات میوه هندوانه انار سیب پرتقال",
+    "crypto": "بیت‌کوین رمزارز",
+    "metal": "مس آهن فولاد",
+}
+_GOODS_OF = {w.replace("\u200c", ""): g for g, words in _GOODS.items() for w in words.split()}
+_PRICE_WORD = re.compile(r"(?<![\u0600-\u06FF])(?:قیمت|نرخ|بهای|شاخص\s+(?:کل|بورس))(?![\u0600-\u06FF])")
+_AMOUNT = re.compile(r"^(?:[0-9۰-۹٫.,]+|هزار|میلیون|میلیارد|صد)$")
+_WORLD = frozenset({"جهانی", "جهان", "بینالمللی"})
+_UNITS = frozenset({"دلار", "یورو", "درهم", "پوند", "لیر", "یوان", "روبل"})  # «۴۰۰ دلار»; «۱۸ ارز» is 18 currencies
+
+
+def market(title: str) -> frozenset[str] | None:
+    """The market a price headline quotes: its goods («gold», «currency», «stocks», ...) and
+    «@world» or «@official» when it names the world market or the official rate; None for a
+    headline that quotes no price of known goods. ``title`` as ingestion normalizes it."""
+    flat = title.replace("\u200c", "")
+    if not _PRICE_WORD.search(flat):
+        return None
+    words = re.findall(r"[\u0600-\u06FF0-9۰-۹٫.,]+", flat)
+    goods = {_GOODS_OF[w] for k, w in enumerate(words)
+             if w in _GOODS_OF and not (w in _UNITS and k and _AMOUNT.match(words[k - 1]))}
+    if "شاخص" in words and ("کل" in words or "بورس" in words):
+        goods.add("stocks")
+    if not goods:
+        return None
+    marks = {"@world"} & {"@world" for w in words if w in _WORLD} | ({"@official"} if "رسمی" in words else set())
+    return frozenset(goods | marks)
+
+
+def markets_apart(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two price posts quote different markets: no goods in common, or one quotes the
+    world market or the official rate and the other not."""
+    goods_a = {x for x in a if not x.startswith("@")}
+    goods_b = {x for x in b if not x.startswith("@")}
+    return not goods_a & goods_b or (a - goods_a) != (b - goods_b)
+
+
 def is_media_item(title: str) -> bool:
     """Whether a headline presents pictures, video or sound of something («عکس | ...»)."""
     return bool(_MEDIA.search(title.replace("\u200c", "")))
@@ -97,6 +148,7 @@ class Mentions:
     meeting: tuple[str, str] | None = None  # the two parties of a meeting or call (speakers.meeting)
     meeting_kind: str | None = None  # "call" or "meeting" (speakers.meeting_kind)
     subject: frozenset[str] = frozenset()  # what the speaker's statement is about (speakers.subject)
+    market: frozenset[str] | None = None  # the market a price post quotes (see market)
 
 
 _GREGORIAN_MONTHS = ("ژانویه", "فوریه", "مارس", "آوریل", "مه", "می", "ژوئن", "ژوئیه", "جولای", "اوت", "اگوست",
@@ -194,4 +246,5 @@ def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Menti
                     said, headline_words(title), judgement(title) if title else None, title_words(title),
                     is_digest(title), gathered, meeting=meeting(title) if title else None,
                     subject=subject(title, text, said) if said else frozenset(),
-                    meeting_kind=meeting_kind(title) if title else None)
+                    meeting_kind=meeting_kind(title) if title else None,
+                    market=market(title) if title else None)

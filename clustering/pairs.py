@@ -55,6 +55,7 @@ FEATURES: tuple[str, ...] = (
     "meetings_apart",  # two meetings or calls with one party in common and the other known to differ, or
     # a call and a meeting (speakers.meeting_kind)
     "subjects_apart",  # one speaker, and what the two statements are about shares no word (speakers.subject)
+    "markets_apart",  # two price posts of different markets (mentions.market): the coin and the stock index
     "figures_next_day",  # different figures a day or more apart: the next day's tally (set by the caller)
 )
 
@@ -304,6 +305,7 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
     Only pairs where both name places (or both have speakers) are compared, and each
     distinct comparison is made once: a crowded topic repeats the same few places.
     """
+    from clustering.mentions import markets_apart
     from clustering.places import abroad, compatible, countries, local, province_capital, sites
     from clustering.speakers import meetings_apart, named_in, same_speaker
 
@@ -314,7 +316,7 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
     names = ("place_shared", "town_shared", "place_conflict", "country_conflict", "speaker_shared", "speaker_conflict",
              "speaker_unmatched", "speaker_named", "speaker_absent", "place_one_sided", "home_abroad", "site_shared",
              "reaction_to_happening", "reactions_apart", "meetings_apart",
-             "subjects_apart")  # "digest" needs the character cosine: pair_features
+             "subjects_apart", "markets_apart")  # "digest" needs the character cosine: pair_features
     out = {n: np.zeros(len(i), np.float32) for n in names}
     seen: dict[tuple, bool | None] = {}
 
@@ -384,6 +386,10 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
     met = np.array([m.meeting is not None for m in mentions])
     for p in np.flatnonzero(met[i] & met[j]).tolist():
         out["meetings_apart"][p] = once(meetings_apart, mentions[int(i[p])].meeting, mentions[int(j[p])].meeting)
+    # the day's coin and the day's stock index, world gold and Tehran's coin: two markets
+    priced = np.array([m.market is not None for m in mentions])
+    for p in np.flatnonzero(priced[i] & priced[j]).tolist():
+        out["markets_apart"][p] = once(markets_apart, mentions[int(i[p])].market, mentions[int(j[p])].market)
     # a phone call and a meeting are two events, whoever took part
     kind = np.array([m.meeting_kind or "" for m in mentions], dtype=object)
     kinds_differ = (kind[i] != kind[j]) & (kind[i] != "") & (kind[j] != "")

@@ -101,53 +101,61 @@ class PairModel:
 # whose one-subject press conferences share their subject's words; rss2020_dev's NOTES split a
 # press appearance by topic. A visitor's meetings with two different counterparts
 # (speakers.meeting) are two events; no candidate pair of the four sets has two such meetings.
+# Two price posts of different markets (mentions.market: the coin against the dollar or the stock
+# index, world gold against Tehran's, the official rates against the free market) are two
+# events: 0 of 7 such candidate pairs of rss2020_dev were one (its coin posts against the oil
+# price and a phone's dollar price); the other sets hold almost no price posts. A sixth
+# newcomer's dollar against the stock index, and four markets of a made-up day of three agencies
+# (tests/cases/streams) merged without it.
 VETOES: dict[str, float] = {"place_conflict": -6.0, "country_conflict": -6.0, "speaker_conflict": -6.0,
                             "figures_next_day": -6.0, "reaction_to_happening": -6.0, "reactions_apart": -6.0,
-                            "digest": -6.0, "meetings_apart": -6.0, "subjects_apart": -6.0}
+                            "digest": -6.0, "meetings_apart": -6.0, "subjects_apart": -6.0,
+                            "markets_apart": -6.0}
 # Vetoes added after the text model was fitted stay out of its regression (the others were
 # fitted with it, their columns then overwritten): adding a veto leaves the fitted weights as
 # they were. Fitted with the rest, reaction_to_happening moved them and stream2026_dev fell
 # (pair F1 0.421 -> 0.358 at 0.40).
 OUTSIDE_FIT: frozenset[str] = frozenset({"reaction_to_happening", "reactions_apart", "digest", "meetings_apart",
-                                         "subjects_apart"})
+                                         "subjects_apart", "markets_apart"})
 
 SAME_STORY = PairModel(
     weights=(
-        0.5036,  # chars
-        82.2605,  # dense_gap
-        3.2852,  # lexical
-        0.4027,  # rare
-        0.4087,  # numbers_conflict
-        -1.1065,  # same_source
-        2.2599,  # date_shared
-        -1.0552,  # date_conflict
-        0.0159,  # weekday_conflict
-        0.1341,  # media
-        4.0992,  # media_chars
-        -20.3166,  # media_dense_gap
-        -46.8031,  # same_source_dense
-        0.3898,  # same_source_lexical
-        0.384,  # place_shared
+        0.5021,  # chars
+        82.2635,  # dense_gap
+        3.2842,  # lexical
+        0.4026,  # rare
+        0.4074,  # numbers_conflict
+        -1.106,  # same_source
+        2.2595,  # date_shared
+        -1.057,  # date_conflict
+        0.0156,  # weekday_conflict
+        0.1326,  # media
+        4.0999,  # media_chars
+        -20.3184,  # media_dense_gap
+        -46.8306,  # same_source_dense
+        0.3914,  # same_source_lexical
+        0.3842,  # place_shared
         -6.0,  # place_conflict
         -6.0,  # country_conflict
-        -1.2563,  # town_shared
-        5.8495,  # site_shared
-        1.1937,  # speaker_shared
+        -1.2537,  # town_shared
+        5.8441,  # site_shared
+        1.1916,  # speaker_shared
         -6.0,  # speaker_conflict
-        2.2317,  # speaker_named
-        0.1965,  # speaker_absent
-        -0.7348,  # speaker_unmatched
-        -0.571,  # place_one_sided
-        -1.9662,  # home_abroad
-        -2.005,  # stock_shared
+        2.2293,  # speaker_named
+        0.1919,  # speaker_absent
+        -0.7416,  # speaker_unmatched
+        -0.5703,  # place_one_sided
+        -1.9653,  # home_abroad
+        -2.0046,  # stock_shared
         -6.0,  # reaction_to_happening
         -6.0,  # reactions_apart
         -6.0,  # digest
         -6.0,  # meetings_apart
         -6.0,  # subjects_apart
+        -6.0,  # markets_apart
         -6.0,  # figures_next_day
     ),
-    bias=-4.1285,
+    bias=-4.1261,
 )
 
 

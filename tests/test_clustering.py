@@ -519,6 +519,23 @@ def test_a_happening_at_one_towns_site(a: str, b: str, site: bool) -> None:
 
 
 @pytest.mark.parametrize(("a", "b", "apart"), [
+    # two markets of one day, in one outlet's template or in two outlets' words
+    ("قیمت طلا و سکه امروز شنبه ۷ آذر ۱۴۰۵", "قیمت دلار و یورو امروز شنبه ۷ آذر ۱۴۰۵", True),
+    ("قیمت دلار امروز ۲۴ آذر ۱۴۰۵؛ عقب‌نشینی دلار به کانال ۱۱۲ هزار تومان", "شاخص بورس ۴۲ هزار واحد رشد کرد", True),
+    # world gold and Tehran's coin; the central bank's official rates and the free market's dollar
+    ("قیمت جهانی طلا امروز ۲۹ آذر | هر اونس ۴۳۵۰ دلار", "قیمت طلا، سکه و دلار امروز ۲۹ آذر ۱۴۰۵ + جدول", True),
+    ("نرخ رسمی ۱۸ ارز افزایش یافت", "قیمت طلا، سکه و دلار امروز ۲۹ آذر ۱۴۰۵ + جدول", True),
+    # one market in two outlets' words: one event
+    ("قیمت سکه امروز چند؟؛ سکه امامی در بازار تهران ۱۳۰ میلیون تومان شد",
+     "قیمت طلا، سکه و دلار امروز ۲۹ آذر ۱۴۰۵ + جدول", False),
+    # a price in dollars is no dollar market: a phone's launch price quotes no market
+    ("آیفون ۲۰۲۰ SE با قیمت ۴۰۰ دلار رونمایی شد", "سکه ۸۰ هزار تومان ارزان شد | جدیدترین قیمت طلا و سکه", False),
+])
+def test_price_posts_of_two_markets_are_apart(a: str, b: str, apart: bool) -> None:
+    assert headline_pair_evidence(a, b, "markets_apart") == [float(apart)] * 2
+
+
+@pytest.mark.parametrize(("a", "b", "apart"), [
     # one visitor, two counterparts: his talks with the foreign minister and with the president
     ("دیدار وزیر خارجه عمان با رئیس‌جمهور", "تصاویر | دیدار وزیر خارجه عمان با وزیر خارجه ایران", True),
     ("عراقچی با وزیر خارجه قطر دیدار کرد", "دیدار عراقچی با وزیر خارجه عمان", True),

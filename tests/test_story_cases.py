@@ -20,8 +20,6 @@ KNOWN_GAPS = {
     "probe-n7-reaction": "the food and drug chief's statement on a bill («رئیس سازمان غذا و دارو: ...») "
                          "joins the bill's reports: a headline with a speaker against one without is "
                          "often one statement reported twice (rss2020_dev), so it is no veto",
-    "probe-n9-same-outlet-template": "one outlet's daily price posts share a date and a template; the "
-                                     "commodity is no place or speaker",
     # a fifth newcomer's cases (variants/probe5-*), wrong at 2 of 10 when written, 4 now:
     "probe5-c5-flu-presser": "other officials on the same subject (an education deputy on schools, a "
                              "province's medical university on flu) join a press conference: a speaker "
@@ -40,9 +38,7 @@ KNOWN_GAPS = {
     "probe5-c9-metro-opening": "the president's remark at a metro opening joins the opening, as c8",
     "probe5-c10-road-closures": "a road's reopening a day later joins its closure: the reports retell one "
                                 "another and nothing reads opening against closing",
-    # a sixth newcomer's cases (variants/probe6-*), wrong at 3 of 10 when written, 2 now:
-    "probe6-c4-market-day": "the day's dollar rate and stock index, both in Tehran an hour apart, join: two "
-                            "happenings with no speaker, and nothing reads the dollar against the index",
+    # a sixth newcomer's cases (variants/probe6-*), wrong at 3 of 10 when written, 1 now:
     "probe6-c5-turkey-quake": "the spokesman's offer of help and the Red Crescent's aid flight join the quake "
                               "abroad they answer: a statement or an act about a happening is read as it, "
                               "as probe5-c8",
