@@ -63,6 +63,9 @@ _FOREIGN = re.compile(f"{_URL}|{_EMAIL}|{_HANDLE}|{_ABBREVIATION}|{_LATIN}")
 # a-p (base 16), then "q", which no index contains, so the end is found even when a Latin
 # word follows the number («۱.۲quiz» once came out as «qzqvaqquiz»).
 _MARKER = "qzqv"
+# hazm 0.10's joint «می»/«نمی» (Normalizer.seperate_mi), as a whole word: see _normalizer
+_JOINT_MI = re.compile(r"(?<![\w\u200c])ن?می[آابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی]+(?![\w\u200c])")
+_MI = re.compile("^(ن?می)")
 _DIGITS = str.maketrans("0123456789٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹۰۱۲۳۴۵۶۷۸۹")
 _SEPARATORS = str.maketrans({".": "٫", ",": "٬"})  # Persian decimal and thousands marks
 
@@ -143,6 +146,22 @@ def _normalizer() -> Any:
 
         def persian_number(self, text: str) -> str:
             return text.translate(self._number_table)
+
+        # hazm 0.10 separates «می» from any word whose separated form is in its list of verb
+        # forms, nouns included: «میانجی» (mediator) became «می‌انجی» (of archaic «انجیدن»). A
+        # word its lexicon knows as a noun or adjective (a count above 0; verb forms have 0) is
+        # left whole. hazm also rewrites each match with str.replace, inside longer words too;
+        # here each match is rewritten where it stands.
+        def seperate_mi(self, text: str) -> str:
+            def separated(m: re.Match[str]) -> str:
+                word = m.group(0)
+                known = self.words.get(word)
+                if known is not None and known[0] > 0:
+                    return word
+                parted = _MI.sub("\\1\u200c", word, count=1)
+                return parted if parted in self.verbs else word
+
+            return _JOINT_MI.sub(separated, text)
 
         # hazm 0.10's steps that apply pattern lists, each pattern applied directly: hazm's
         # regex_replace passes them through re.sub, whose cache lookup misses on a compiled
