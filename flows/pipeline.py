@@ -116,11 +116,16 @@ def store_stories(db_path: str, result: Any, window_ids: list[str], run_id: str,
 
 
 @task(name="publish-report", cache_policy=NO_CACHE)
-def publish_report(db_path: str, settings: Settings, counts: dict[str, Any]) -> str | None:
-    """Write the HTML report and the Prefect artifacts people read in the UI."""
-    from flows.publish import publish
+def publish_report(db_path: str, settings: Settings, counts: dict[str, Any]) -> dict[str, str | None]:
+    """Write the HTML report and the Prefect artifacts people read in the UI: ``{"report":
+    path}``, or ``{"report_error": why}`` when it cannot be written (the run's stories are
+    stored by then, and its result is still the run's to report)."""
+    from flows.publish import ReportError, publish
 
-    return publish(Database(db_path), settings, counts)
+    try:
+        return {"report": publish(Database(db_path), settings, counts)}
+    except ReportError as err:
+        return {"report_error": str(err)}
 
 
 def _file_batches(inputs: Sequence[str], settings: Settings) -> tuple[list[list[str]], list[dict[str, str]]]:
@@ -211,9 +216,10 @@ def run_pipeline(settings: Settings, inputs: Sequence[str], sources: list[str] |
 
     ``sources`` names registry sources to fetch first ([] for all with feeds, None for none).
     """
-    from ingest.readers import check_inputs
+    from flows.checks import check_has_inputs, check_paths
 
-    check_inputs(inputs)  # a path that does not exist ends the run before it starts
+    check_paths(inputs)  # a path that does not exist ends the run before it starts
+    check_has_inputs(inputs, settings)  # and so does a folder with nothing to read
     logger = get_run_logger()
     db = Database(settings.db)
     run_id = uuid.uuid4().hex[:12]
@@ -258,7 +264,7 @@ def run_pipeline(settings: Settings, inputs: Sequence[str], sources: list[str] |
                 finish_run(con, run_id, FAILED, counts, f"{type(err).__name__}: {err}")
             raise
     if settings.flow.report:
-        counts["report"] = publish_report(settings.db, settings, counts)
+        counts.update(publish_report(settings.db, settings, counts))
     return counts
 
 
@@ -346,7 +352,7 @@ def rebuild_summaries(
             raise
     counts["status"] = COMPLETED
     if settings.flow.report:
-        counts["report"] = publish_report(settings.db, settings, counts)
+        counts.update(publish_report(settings.db, settings, counts))
     return counts
 
 

@@ -85,15 +85,25 @@ def project_files(settings: Settings) -> dict[Path, str]:
     }
 
 
+class ReportError(Exception):
+    """The HTML report cannot be written where it was asked for."""
+
+
 def write_report(db: Database, out: Path) -> Path:
     """Render the HTML report of the whole database to ``out``."""
     from summarize.report import render_report
 
+    if out.is_dir():
+        raise ReportError(f"the report path {out} is a directory; give a file name (e.g. {out / 'report.html'})")
     stories, threads = report_data(db)
-    out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(render_report(stories, threads, source_names()), encoding="utf-8")
-    tmp.replace(out)  # readers never see a half-written report
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(render_report(stories, threads, source_names()), encoding="utf-8")
+        tmp.replace(out)  # readers never see a half-written report
+    except OSError as err:
+        tmp.unlink(missing_ok=True)  # no stray report.html.tmp beside it
+        raise ReportError(f"cannot write the report {out}: {err.strerror or err}") from err
     return out
 
 
