@@ -77,8 +77,58 @@ class Settings:
 _SECTIONS = ("ingest", "fetch", "embed", "cluster", "threads", "summary", "flow")
 
 
+# What a number may be, beyond its type (the eighth newcomer's `window_days = -3` and
+# `sentences = 0` ran, the second into stories without a summary). Every other number of
+# the settings may be 0 but not below.
+_AT_LEAST_ONE = {
+    "ingest": ("max_file_bytes", "max_record_bytes"),
+    "fetch": ("max_bytes",),
+    "embed": ("batch_size", "max_seq_length"),
+    "cluster": ("neighbours", "crowd_rank", "window_days", "lead_sentences"),
+    "threads": ("window_days", "neighbours"),
+    "summary": ("sentences", "candidates_per_article"),
+    "flow": ("batch_articles", "feed_interval_minutes"),
+}
+_SHARES = {  # similarities, weights and shares: 0 to 1
+    "ingest": ("near_duplicate_threshold",),
+    "cluster": ("threshold", "crowd_floor"),
+    "threads": ("threshold",),
+    "summary": ("diversity", "max_similarity", "support_similarity", "damping", "min_edge"),
+}
+
+
+def _check_range(value: Any, section: str, name: str, where: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return
+    if name in _SHARES.get(section, ()):
+        if not 0 <= value <= 1:
+            raise ConfigError(f"{where}: {value!r} is not allowed (a number from 0 to 1)")
+    elif name in _AT_LEAST_ONE.get(section, ()):
+        if value < 1:
+            raise ConfigError(f"{where}: {value!r} is not allowed (a whole number, 1 or more)")
+    elif value < 0:
+        raise ConfigError(f"{where}: {value!r} is not allowed (a number, 0 or more)")
+
+
+def _type_name(hint: Any) -> str:
+    return {int: "a whole number", float: "a number", str: "a string", bool: "true or false",
+            Path: "a path (a string)"}.get(hint, str(hint))
+
+
+def _is_a(value: Any, hint: Any) -> bool:
+    """Whether a TOML value is of a field's type: a bool is no number, an int is a float."""
+    if isinstance(value, bool):
+        return hint is bool
+    if hint is float:
+        return isinstance(value, (int, float))
+    return isinstance(value, Path) if hint is Path else isinstance(value, hint)
+
+
 def _convert(value: Any, annotation: Any, where: str) -> Any:
-    """Coerce a TOML value or an environment string to a field's declared type."""
+    """Coerce a TOML value or an environment string to a field's declared type.
+
+    A TOML value must already be of that type (an int is a float too); an environment
+    string is parsed. ``2.5`` for a whole number was cut to 2, and ``db = 5`` taken as "5"."""
     hint = annotation
     origin = typing.get_origin(hint)
     if origin in (types.UnionType, typing.Union):
@@ -87,6 +137,8 @@ def _convert(value: Any, annotation: Any, where: str) -> Any:
             return None
         hint = args[0]
         origin = typing.get_origin(hint)
+    if not isinstance(value, str) and hint in (int, float, str, bool, Path) and not _is_a(value, hint):
+        raise ConfigError(f"{where}: {value!r} is not allowed ({_type_name(hint)})")
     try:
         if hint is bool:
             if isinstance(value, str):
@@ -105,11 +157,11 @@ def _convert(value: Any, annotation: Any, where: str) -> Any:
             parsed = json.loads(value) if isinstance(value, str) else value
             return tuple(parsed)
     except (TypeError, ValueError) as err:
-        raise ConfigError(f"{where}: cannot use {value!r} as {hint}") from err
+        raise ConfigError(f"{where}: cannot use {value!r} as {_type_name(hint)}") from err
     return value
 
 
-def _apply(obj: Any, values: dict[str, Any], where: str) -> Any:
+def _apply(obj: Any, values: dict[str, Any], where: str, section: str) -> Any:
     hints = typing.get_type_hints(type(obj))
     names = {f.name for f in dataclasses.fields(obj)}
     changes = {}
@@ -117,6 +169,7 @@ def _apply(obj: Any, values: dict[str, Any], where: str) -> Any:
         if key not in names:
             raise ConfigError(f"{where}: unknown setting {key!r} (known: {', '.join(sorted(names))})")
         changes[key] = _convert(value, hints[key], f"{where}.{key}")
+        _check_range(changes[key], section, key, f"{where}.{key}")
     return dataclasses.replace(obj, **changes)
 
 
@@ -170,9 +223,11 @@ def _merge(settings: Settings, data: dict[str, Any], where: str) -> Settings:
         if key in _SECTIONS:
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: [{key}] must be a table")
-            top[key] = _apply(getattr(settings, key), value, f"{where} [{key}]")
+            top[key] = _apply(getattr(settings, key), value, f"{where} [{key}]", key)
         elif key == "db":
-            top["db"] = str(value)
+            top["db"] = _convert(value, str, f"{where}: db")
+            if not top["db"].strip():
+                raise ConfigError(f"{where}: db: '' is not allowed (a database file, such as data/dastan.duckdb)")
         else:
             raise ConfigError(f"{where}: unknown section or setting {key!r}")
     return dataclasses.replace(settings, **top)
