@@ -91,6 +91,20 @@ def tehran_time(iso: str | None, missing: str) -> str:
     return shown(iso) or missing
 
 
+def plural(n: int, word: str) -> str:
+    """«1 report», «2 reports»."""
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def coverage_line(n_articles: int, n_sources: int, unknown: bool) -> str:
+    """«3 reports from 2 sources», counting a report of no source as no source (it read
+    "1 reports from 0 sources")."""
+    if not n_sources:
+        return f"{plural(n_articles, 'report')} from an unknown source"
+    return f"{plural(n_articles, 'report')} from {plural(n_sources, 'source')}" + (
+        " and an unknown one" if unknown else "")
+
+
 def print_stories(stories: Sequence[dict[str, Any]]) -> None:
     """A plain table of stories for a terminal."""
     if not stories:
@@ -264,7 +278,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(story["title"])
     if story["keywords"]:
         print("keywords: " + "، ".join(story["keywords"]))
-    print(f"{story['n_articles']} reports from {story['n_sources']} sources; first: "
+    unknown = any(s["source"] in (None, "", "unknown") for s in story["sources"])
+    print(f"{coverage_line(story['n_articles'], story['n_sources'], unknown)}; first: "
           f"{story['first_source'] or 'unknown'} at {tehran_time(story['first_published'], 'unknown time')} "
           "(times in Tehran)")
     print("\nsummary:")
@@ -272,9 +287,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(f"  - {s['text']}  [{s['source'] or 'unknown'}, {tehran_time(s['published_at'], 'no date')}]")
     print("\nsources (first report):")
     for s in story["sources"]:
-        copies = f", {s['n_copies']} copies" if s["n_copies"] else ""
+        copies = f", {s['n_copies']} cop{'y' if s['n_copies'] == 1 else 'ies'}" if s["n_copies"] else ""
         print(f"  {s['source']:<14} {tehran_time(s['first_report'], 'unknown time'):<16} "
-              f"{s['n_reports']} reports{copies}")
+              f"{plural(s['n_reports'], 'report')}{copies}")
     if story["per_source"] or story["per_source_terms"]:
         print("\nwhat only each source reported:")
         for source in sorted(set(story["per_source"]) | set(story["per_source_terms"])):

@@ -21,15 +21,20 @@ from summarize.report_assets import CSS, FONT_STACK, SCRIPT, content_security_po
 from summarize.report_html import (
     TEHRAN,
     UNKNOWN_DAY,
+    UNKNOWN_SOURCE,
     badge,
     colors,
+    coverage,
     day_key,
     day_label,
     e,
     link,
     local_time,
     safe_url,
+    source_key,
+    source_name,
     thread_svg,
+    time_of_day,
     timeline_svg,
 )
 
@@ -37,8 +42,8 @@ __all__ = ["FONT_STACK", "local_time", "render_report", "render_story", "safe_ur
 
 
 def _sources(story: Mapping[str, Any]) -> list[str]:
-    found = [t.get("source") or "?" for t in story.get("timeline", [])]
-    found += [s.get("source") or "?" for s in story.get("sources", [])]
+    found = [source_key(t.get("source")) for t in story.get("timeline", [])]
+    found += [source_key(s.get("source")) for s in story.get("sources", [])]
     return sorted(set(found))
 
 
@@ -46,14 +51,15 @@ def render_story(story: Mapping[str, Any], names: Mapping[str, str],
                  thread: Mapping[str, Any] | None = None) -> str:
     """One story's section: title, keywords, summary, sources, per-source, timeline."""
     timeline = story.get("timeline", [])
-    palette = colors([t.get("source") or "?" for t in timeline])
+    palette = colors([t.get("source") for t in timeline])
+    counted = coverage(story["n_articles"], story["n_sources"], UNKNOWN_SOURCE in _sources(story))
     in_thread = ""
     if thread is not None:
         in_thread = f' · رشته: <a href="#{e(thread["thread_id"])}">{e(thread.get("title") or "")}</a>'
     parts = [f'<section class="story" id="{e(story["story_id"])}" data-sources="{e(" ".join(_sources(story)))}" '
              f'data-day="{e(day_key(story.get("first_published")))}">',
              f"<h2>{e(story.get('title') or '')}</h2>",
-             f'<div class="meta">{e(story["n_articles"])} گزارش از {e(story["n_sources"])} منبع · '
+             f'<div class="meta">{e(counted)} · '
              f"نخستین گزارش: <span class=\"num\">{e(local_time(story.get('first_published')))}</span> · "
              f'<span class="num">{e(story["story_id"])}</span>{in_thread}</div>']
     if story.get("keywords"):
@@ -123,15 +129,15 @@ def render_days(stories: Sequence[Mapping[str, Any]], names: Mapping[str, str]) 
         out.append(f'<details class="day" id="day-{e(key)}"{" open" if i == 0 else ""}>'
                    f'<summary>{day_label(key)} <span class="meta">(<span class="n">{len(members)}</span> '
                    "داستان)</span></summary><ol>")
-        out.extend(_story_item(s, names, local_time(s.get("first_published"))[11:]) for s in members)
+        out.extend(_story_item(s, names, time_of_day(s.get("first_published"))) for s in members)
         out.append("</ol></details>")
     out.append("</nav>")
     return "\n".join(out)
 
 
 def _controls(stories: Sequence[Mapping[str, Any]], names: Mapping[str, str]) -> str:
-    sources = sorted({s for st in stories for s in _sources(st)}, key=lambda k: names.get(k, k))
-    options = "".join(f'<option value="{e(s)}">{e(names.get(s, s))}</option>' for s in sources)
+    sources = sorted({s for st in stories for s in _sources(st)}, key=lambda k: source_name(k, names))
+    options = "".join(f'<option value="{e(s)}">{e(source_name(s, names))}</option>' for s in sources)
     return ('<div class="controls" role="search">'
             '<label for="q">جستجو</label> <input id="q" type="search" autocomplete="off" '
             'placeholder="واژه‌ای از عنوان، خلاصه یا منبع">'

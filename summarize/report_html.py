@@ -21,6 +21,7 @@ _PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 _MONTHS = ["فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند"]
 _WEEKDAYS = ["دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه", "یکشنبه"]  # datetime.weekday() order
 UNKNOWN_DAY = "unknown"
+UNKNOWN_SOURCE = "unknown"  # what the story_sources view names the source of a report that gave none
 _ONE_DAY = timedelta(days=1)
 
 
@@ -103,14 +104,40 @@ def day_label(key: str) -> str:
 
 
 
-def colors(sources: Sequence[str]) -> dict[str, str]:
-    return {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(sorted(set(sources)))}
+def time_of_day(iso: str | None) -> str:
+    """A stored time's Tehran time of day («10:00»), or "" when it has none (no date, or a day
+    alone): a day's index shows no «وم» cut from «تاریخ نامعلوم» (the eighth newcomer's t1.html)."""
+    shown = tehran_time(iso)
+    return shown[11:] if shown and not is_day_only(iso) and len(shown) > 11 else ""
+
+
+def source_key(source: str | None) -> str:
+    """One key for a report of no source: a timeline's None and the story_sources view's
+    'unknown' were two badges, «?» and «unknown», and two entries of the source filter."""
+    return source if source and source not in ("?", UNKNOWN_SOURCE) else UNKNOWN_SOURCE
+
+
+def source_name(key: str, names: Mapping[str, str]) -> str:
+    """A source as the page names it: the registry's name, «منبع نامعلوم» for none."""
+    return "منبع نامعلوم" if key == UNKNOWN_SOURCE else names.get(key, key)
+
+
+def coverage(n_articles: int, n_sources: int, unknown: bool) -> str:
+    """«۳ گزارش از ۲ منبع», plain text, counting a report of no source as no source (it read
+    «۱ گزارش از ۰ منبع»)."""
+    if not n_sources:
+        return f"{n_articles} گزارش از منبعی نامعلوم"
+    return f"{n_articles} گزارش از {n_sources} منبع" + (" و منبعی نامعلوم" if unknown else "")
+
+
+def colors(sources: Sequence[str | None]) -> dict[str, str]:
+    return {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(sorted({source_key(x) for x in sources}))}
 
 
 def badge(source: str | None, palette: Mapping[str, str], names: Mapping[str, str]) -> str:
-    key = source or "?"
+    key = source_key(source)
     return (f'<span class="badge" style="background:{e(palette.get(key, "#7f8c8d"))}">'
-            f"{e(names.get(key, key))}</span>")
+            f"{e(source_name(key, names))}</span>")
 
 
 def _axis(width: int, height: int, pad: int) -> str:
@@ -120,7 +147,7 @@ def _axis(width: int, height: int, pad: int) -> str:
 def timeline_svg(timeline: Sequence[Mapping[str, Any]], palette: Mapping[str, str],
                  width: int = 640, height: int = 28) -> str:
     """Reports over time as dots on one axis, coloured by source (inline SVG)."""
-    points = [(when, item.get("source") or "?", local_time(item.get("published_at"))) for item in timeline
+    points = [(when, source_key(item.get("source")), local_time(item.get("published_at"))) for item in timeline
               if (when := parse_time(item.get("published_at"))) is not None]
     if not points:
         return ""
@@ -132,7 +159,7 @@ def timeline_svg(timeline: Sequence[Mapping[str, Any]], palette: Mapping[str, st
         # left to right is earlier to later even in an RTL page: a time axis, like numbers
         x = pad + (width - 2 * pad) * (when - start).total_seconds() / span
         dots.append(f'<circle cx="{x:.1f}" cy="{height / 2:.1f}" r="5" fill="{e(palette.get(source, "#7f8c8d"))}">'
-                    f"<title>{e(source)} {e(shown)}</title></circle>")
+                    f"<title>{e(source_name(source, {}))} {e(shown)}</title></circle>")
     return (f'<svg role="img" aria-label="زمان‌نمای گزارش‌ها" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}" direction="ltr">{_axis(width, height, pad)}{"".join(dots)}</svg>')
 
