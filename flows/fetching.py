@@ -22,6 +22,10 @@ from ingest.readers import DecodeError, decode_bytes
 from ingest.sources import Registry, Source
 
 
+class SourceFailed(Exception):
+    """Every feed of a source failed."""
+
+
 class FeedSelectionError(Exception):
     """A source name that the registry does not know."""
 

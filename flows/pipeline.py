@@ -22,10 +22,11 @@ from clustering.embed import EmbedParams, resolved
 from clustering.embed import encoder_id as encoder_id_of
 from flows import embed_process, stages
 from flows.checkpoints import checkpoint
+from flows.fetching import SourceFailed
 from flows.progress import Progress
 from flows.settings import DEFAULT_DB, Settings, load_settings, settings_dict
 from storage import Database, run_lock
-from storage.runs import COMPLETED, FAILED, PARTIAL, finish_run, start_run
+from storage.runs import COMPLETED, FAILED, finish_run, start_run, status_of
 
 EMBED_BATCH = 512  # texts per embedding task: ~2-5 s of work, far above task overhead
 PAGES_PER_TASK = 50  # page fetches per task: a source's new items in a few tasks
@@ -37,10 +38,6 @@ def ingest_files(db_path: str, files: list[str], settings: Settings, run_id: str
     with Progress("ingest", total=None, unit="article") as bar:
         counts = stages.ingest_paths(Database(db_path), files, settings, run_id, bar)
     return counts.as_dict()
-
-
-class SourceFailed(Exception):
-    """Every feed of a source failed."""
 
 
 @task(name="poll-feeds", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=10)
@@ -104,11 +101,11 @@ def cluster_and_summarize(db_path: str, model_id: str, settings: Settings) -> tu
 def store_stories(db_path: str, result: Any, window_ids: list[str], run_id: str, settings: Settings,
                   counts: dict[str, Any]) -> dict[str, Any]:
     """Write stories, threads, summaries and the run's end in one transaction."""
-    status = PARTIAL if counts.get("failed_sources") else COMPLETED
+    status = status_of(counts)
 
     def finish(con: Any, story_counts: dict[str, int]) -> None:
         counts.update(story_counts)
-        finish_run(con, run_id, status, counts)
+        finish_run(con, run_id, status, counts, _failed_note(counts))
 
     stages.store_window(Database(db_path), result, window_ids, run_id, settings, finish)
     counts["status"] = status
@@ -160,7 +157,8 @@ def _fetch(settings: Settings, sources: list[str], run_id: str, counts: dict[str
     for source, fut in polls:
         polled = fut.result(raise_on_failure=False)
         if isinstance(polled, BaseException):
-            logger.warning("source %s failed: %s", source.key, polled)
+            # info: the task's failure is logged already, and `dastan fetch` says it in one line
+            logger.info("source %s failed: %s", source.key, polled)
             failed.append({"source": source.key, "error": str(polled)})
             continue
         fresh = new_items(db, polled.items)
@@ -170,7 +168,7 @@ def _fetch(settings: Settings, sources: list[str], run_id: str, counts: dict[str
         for page_fut in pages:
             got = page_fut.result(raise_on_failure=False)
             if isinstance(got, BaseException):
-                logger.warning("pages of %s failed: %s", source.key, got)
+                logger.info("pages of %s failed: %s", source.key, got)
                 failed.append({"source": source.key, "error": f"pages: {got}"})
                 continue
             result.items.extend(got[0])
@@ -248,8 +246,8 @@ def run_pipeline(settings: Settings, inputs: Sequence[str], sources: list[str] |
                 # window would give them back unchanged
                 counts.update(stories=stages.story_count(db), stories_new=0, stories_updated=0, nothing_new=True)
                 with db.transaction() as con:
-                    finish_run(con, run_id, COMPLETED, counts)
-                counts["status"] = COMPLETED
+                    finish_run(con, run_id, status_of(counts), counts, _failed_note(counts))
+                counts["status"] = status_of(counts)
                 logger.info("nothing new: stories unchanged")
             else:
                 result, window_ids = cluster_and_summarize(settings.db, encoder_id, settings)
@@ -266,6 +264,12 @@ def run_pipeline(settings: Settings, inputs: Sequence[str], sources: list[str] |
     if settings.flow.report:
         counts.update(publish_report(settings.db, settings, counts))
     return counts
+
+
+def _failed_note(counts: dict[str, Any]) -> str | None:
+    """The run record's error for sources that failed (each says why in failed_sources)."""
+    failed = sorted({f["source"] for f in counts.get("failed_sources") or []})
+    return f"sources failed: {', '.join(failed)}" if failed else None
 
 
 def _settings_for(db: str, model: str, window_days: int | None = None,

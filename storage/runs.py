@@ -39,6 +39,15 @@ def finish_run(con: Any, run_id: str, status: str, counts: dict[str, Any], error
     )
 
 
+def status_of(counts: dict[str, Any]) -> str:
+    """How a run that finished its work ended: 'failed' when it fetched and every source
+    failed, 'partial' when some did, else 'completed' (a fetch whose one source failed was
+    recorded 'completed': the eighth newcomer's defect 7)."""
+    failed = counts.get("failed_sources") or []
+    if not failed:
+        return COMPLETED
+    return FAILED if not counts.get("sources") and not counts.get("ingested") else PARTIAL
+
 
 def mark_dead_runs(con: Any) -> int:
     """Mark runs left 'running' as incomplete. Call only while holding the run lock (or

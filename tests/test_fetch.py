@@ -136,3 +136,38 @@ def test_feed_parser_refuses_entity_tricks_without_expanding_them() -> None:
     for doc in (BOMB, XXE):
         with pytest.raises(FeedError, match="unsafe"):
             parse_feed(doc)
+
+
+def test_a_fetch_whose_sources_fail_records_it_and_says_it_in_one_line_each() -> None:
+    # the eighth newcomer's defect 7: every source failed, `dastan runs` showed the run
+    # 'completed'; a failing source among others is 'partial' (README, "Run it from the Prefect UI")
+    from storage.runs import COMPLETED, FAILED, PARTIAL, status_of
+
+    down = [{"source": "isna", "error": "ConnectError"}]
+    assert status_of({"failed_sources": down, "sources": [], "ingested": 0}) == FAILED
+    assert status_of({"failed_sources": down, "sources": [{"source": "mehr"}], "ingested": 3}) == PARTIAL
+    assert status_of({"failed_sources": [], "sources": [{"source": "mehr"}]}) == COMPLETED
+
+
+@pytest.mark.slow
+def test_dastan_fetch_of_a_failing_source_is_one_line_and_a_failed_run(tmp_path, capsys) -> None:
+    # defect 7: offline, `dastan fetch --source isna` printed a 17-line Prefect traceback
+    import os
+    import subprocess
+    import sys
+
+    from flows.cli import main
+
+    reg = tmp_path / "sources.toml"
+    reg.write_text(registry_toml("http://127.0.0.1:9", {"isna": ["/rss"]}), encoding="utf-8")  # port 9: refused
+    cfg = tmp_path / "dastan.toml"
+    cfg.write_text(f'[ingest]\nregistry = "{reg}"\n[fetch]\nretries = 0\nallow_hosts = ["127.0.0.1"]\n'
+                   "host_delay = 0.0\n", encoding="utf-8")
+    db = tmp_path / "f.duckdb"
+    result = subprocess.run([sys.executable, "-m", "flows.cli", "fetch", "--source", "isna", "--db", str(db),
+                             "--config", str(cfg)], capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert result.returncode == 1
+    assert result.stderr.startswith("dastan: source isna failed: ") and result.stderr.count("\n") == 1, result.stderr
+    assert main(["runs", "--db", str(db), "--config", str(cfg)]) == 0
+    assert "fetch-feeds       failed" in capsys.readouterr().out
