@@ -110,10 +110,12 @@ def print_stories(stories: Sequence[dict[str, Any]]) -> None:
     if not stories:
         print("no stories yet")
         return
-    print(f"{'story':<12} {'reports':>7} {'sources':>7}  first (Tehran)        title")
+    # the time they are sorted by (the last report): with the first report shown, the list
+    # looked unsorted (the eighth newcomer's defect 15)
+    print(f"{'story':<12} {'reports':>7} {'sources':>7}  last (Tehran)         title")
     for s in stories:
-        first = tehran_time(s.get("first_published"), "unknown")
-        print(f"{s['story_id']:<12} {s['n_articles']:>7} {s['n_sources']:>7}  {first:<20}  {s['title']}")
+        last = tehran_time(s.get("last_published"), "unknown")
+        print(f"{s['story_id']:<12} {s['n_articles']:>7} {s['n_sources']:>7}  {last:<20}  {s['title']}")
         if s["sources"]:
             print(f"{'':<12} {'':>7} {'':>7}  {'':<20}  sources: {', '.join(s['sources'])}")
 
@@ -250,7 +252,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"database: {Path(settings.db).resolve()}")
     if counts.get("report"):
         print(f"report: {counts['report']}")
-    print("next: dastan stories --json | dastan show STORY_ID")
+    if stories:  # a command that works as written (show reads no stdin: defect 16)
+        print(f"next: dastan show {stories[0]['story_id']} --db {settings.db}")
     return 0
 
 
@@ -494,6 +497,8 @@ def _evaluate_cases(args: argparse.Namespace) -> int:
 def cmd_timeline(args: argparse.Namespace) -> int:
     from storage.queries import list_threads, story_detail
 
+    if args.thread and args.story_id:
+        raise CommandError(f"give a STORY_ID or --thread THREAD_ID, not both ({args.story_id} was not read)")
     if args.thread:
         with _db(args).connect(read_only=True) as con:
             thread = next((t for t in list_threads(con) if t["thread_id"] == args.thread), None)

@@ -167,3 +167,41 @@ def test_evaluate_says_which_gold_ids_match_no_item(monkeypatch, tmp_path, capsy
     gold.write_text('{"id": "zz", "event": "q"}\n', encoding="utf-8")
     assert main(["evaluate", str(items), str(gold)]) == 1
     assert f"no id of {gold} is an item of {items}" in one_line_error(capsys)
+
+
+STORY = {"story_id": "s1", "title": "خبر", "n_articles": 2, "n_sources": 2, "sources": ["isna", "mehr"],
+         "first_published": "2025-11-29T06:30:00Z", "last_published": "2025-11-30T06:30:00Z"}
+
+
+def test_stories_show_the_time_they_are_sorted_by(tmp_path, monkeypatch, capsys) -> None:
+    # defect 15: sorted by the last report, the list showed the first: it looked unsorted
+    from storage import queries
+
+    db = tmp_path / "d.duckdb"
+    with Database(str(db)).connect():
+        pass
+    monkeypatch.setattr(queries, "list_stories", lambda con, limit=None: [STORY])
+    assert main(["stories", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "last (Tehran)" in out and "2025-11-30 10:00" in out and "2025-11-29" not in out
+
+
+def test_the_demo_ends_on_a_hint_that_works_as_written(tmp_path, monkeypatch, capsys) -> None:
+    # defect 16: `dastan stories --json | dastan show STORY_ID` fails (show reads no stdin)
+    from flows import cli
+    from storage import queries
+
+    db = tmp_path / "d.duckdb"
+    with Database(str(db)).connect():
+        pass
+    monkeypatch.setattr(cli, "_run", lambda settings, paths, verbose: {"ingested": 2})
+    monkeypatch.setattr(queries, "list_stories", lambda con, limit=None: [STORY])
+    assert main(["demo", "--db", str(db)]) == 0
+    hint = capsys.readouterr().out.splitlines()[-1]
+    assert hint == f"next: dastan show s1 --db {db}"
+
+
+def test_timeline_of_a_story_and_a_thread_at_once_is_an_error(tmp_path, capsys) -> None:
+    # defect 20: `timeline STORY --thread T` read the thread and ignored STORY without a word
+    assert main(["timeline", "s1", "--thread", "t1", "--db", str(tmp_path / "d.duckdb")]) == 1
+    assert "not both (s1 was not read)" in one_line_error(capsys)

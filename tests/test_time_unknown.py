@@ -116,7 +116,7 @@ def test_a_day_alone_is_shown_as_the_day_never_as_a_time(day_only_db: Path, caps
     table = capsys.readouterr().out
     assert f"{DAY} " in table and "20:30" not in table and "00:00" not in table
     assert "2026-02-28 10:30" in table  # the item that printed its time keeps it, in Tehran time
-    assert "first (Tehran)" in table
+    assert "last (Tehran)" in table  # the time the list is sorted by (defect 15 of the eighth newcomer)
 
     assert main(["stories", "--json", "--db", str(day_only_db)]) == 0
     stories = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
