@@ -8,9 +8,10 @@ cheap to import: the standard library, DuckDB through ``storage``, and the file 
 directory walk.
 
 What "nothing new" means is exactly what the full run would find: every input file was
-read before (same bytes, same ingest settings), no stored article is outside a story, and
-every sentence the window's stories and summaries read has a vector for this machine's
-model and backend. When any of that fails, or cannot be told without torch (a machine that
+read before (same bytes, same ingest settings), no stored article is outside a story, every
+sentence the window's stories and summaries read has a vector for this machine's model and
+backend, and the window's stories were made with the clustering, thread and summary
+settings of this run. When any of that fails, or cannot be told without torch (a machine that
 has not probed the backends yet), the full run goes ahead.
 """
 
@@ -77,7 +78,31 @@ def what_is_new(con: Any, prints: Sequence[str], model_id: str, settings: Settin
         return "wire copies found by an unfinished run"
     if missing_vectors(con, model_id, settings.summary.candidates_per_article, limit=1):
         return f"sentences without a {model_id} vector"
+    changed = changed_story_settings(con, settings)
+    if changed:
+        return f"the {' and '.join(changed)} settings differ from those the stories were made with"
     return None
+
+
+# The settings a window's stories, threads and summaries follow (each stored story names the
+# run that wrote it, whose params hold them): a rerun with other values redoes them.
+STORY_SETTINGS = ("cluster", "threads", "summary")
+
+
+def changed_story_settings(con: Any, settings: Settings) -> list[str]:
+    """The sections of STORY_SETTINGS whose values differ from those of the runs that wrote the
+    window's stories (a story written by a run of unknown settings counts as differing)."""
+    import json
+
+    from flows.settings import settings_dict
+
+    now = json.loads(json.dumps({k: settings_dict(settings)[k] for k in STORY_SETTINGS}))
+    changed: set[str] = set()
+    for (params,) in con.execute("""SELECT DISTINCT r.params FROM stories s LEFT JOIN runs r ON r.run_id = s.updated_run
+                                    WHERE NOT s.frozen""").fetchall():
+        then = json.loads(params) if params else {}
+        changed.update(k for k in STORY_SETTINGS if then.get(k) != now[k])
+    return [k for k in STORY_SETTINGS if k in changed]
 
 
 def finish_if_nothing_new(settings: Settings, inputs: Sequence[str], kind: str = "pipeline") -> dict[str, Any] | None:

@@ -212,3 +212,19 @@ def test_a_file_that_is_not_news_is_named_by_a_rerun_with_nothing_new(done) -> N
     assert counts is not None and counts["nothing_new"]
     assert counts["passed_over"] == [{"path": str(inputs / "notes.md"), "reason": "format",
                                       "detail": ".md: not a news format"}]
+
+
+def test_a_rerun_with_other_story_settings_redoes_the_stories(done) -> None:
+    # the eighth newcomer's defect 6: summary.sentences = 2 on a rerun said "nothing new" and
+    # kept four-sentence summaries; the README says new summary settings summarize again
+    settings, inputs = done
+    assert finish_if_nothing_new(settings, [str(inputs)]) is not None  # the same settings: nothing to do
+    for key, value in (("summary.sentences", 2), ("cluster.threshold", 0.5), ("threads.threshold", 0.9)):
+        other = _settings(Path(settings.db), **{key: value})
+        assert finish_if_nothing_new(other, [str(inputs)]) is None, key
+    shorter = _settings(Path(settings.db), **{"summary.sentences": 1})
+    stages.run_stages(Database(shorter.db), [str(inputs)], shorter)
+    with Database(settings.db).connect(read_only=True) as con:
+        most = con.execute("SELECT max(n) FROM (SELECT count(*) AS n FROM summaries GROUP BY story_id)").fetchone()[0]
+    assert most == 1
+    assert finish_if_nothing_new(shorter, [str(inputs)]) is not None  # now made with them
