@@ -27,9 +27,10 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from ingest.dates import parse_date
+from ingest.markup import html_text
 from ingest.models import Reject, RejectReason
 
-_TAG = re.compile(r"<[^>]{0,2000}>")
+_SPACES = re.compile(r"[ \t\r\f\v]+")
 MAX_ITEMS = 500  # more items than any agency feed carries; bounds a hostile feed
 MAX_FEED_BYTES = 5_000_000  # an agency feed is ~200 KB (the fetcher's own cap is the same)
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
@@ -77,12 +78,12 @@ class Feed:
     link: str | None = None  # the site the feed belongs to
 
 
-def strip_tags(text: str | None) -> str | None:
-    """Plain text from a feed's HTML snippet (tags dropped, entities decoded)."""
+def strip_tags(text: str | None, paragraphs: bool = False) -> str | None:
+    """Plain text from a feed's HTML snippet (tags dropped, entities decoded, block elements
+    as paragraph breaks when ``paragraphs``), as :func:`ingest.markup.html_text` reads it."""
     if text is None:
         return None
-    plain = html.unescape(_TAG.sub(" ", text))
-    plain = re.sub(r"[ \t\r\f\v]+", " ", plain).strip()
+    plain = _SPACES.sub(" ", html_text(text, paragraphs)).strip()
     return plain or None
 
 
@@ -232,7 +233,7 @@ def _item(entry: Any, base: str | None) -> FeedItem:
     return FeedItem(
         title=strip_tags(entry.get("title")) or "",
         link=link,
-        summary=strip_tags(summary),
+        summary=strip_tags(summary, paragraphs=True),
         published_at=date.when if date else None,
         published_text=when,
         guid=guid,

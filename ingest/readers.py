@@ -462,14 +462,23 @@ def _pick(record: dict[str, Any], names: tuple[str, ...]) -> str | None:
     return None
 
 
+def _text(value: str | None, paragraphs: bool = True) -> str | None:
+    """A record's field as plain text (:func:`ingest.feeds.strip_tags`), None when nothing is left."""
+    from ingest.feeds import strip_tags
+
+    return strip_tags(value, paragraphs) if value is not None else None
+
+
 def record_to_draft(record: Any, ref: str, params: IngestParams) -> Draft | Reject:
     """A draft from one JSON/CSV record, with the usual field names mapped."""
     if not isinstance(record, dict):
         return Reject(ref, RejectReason.MALFORMED, f"a record must be an object, not {type(record).__name__}")
     f = params.fields
-    title = _pick(record, f["title"])
-    body = _pick(record, f["body"])
-    lead = _pick(record, f["lead"])
+    # Exports of news sites carry the page's HTML in their fields («<p>», «&zwnj;»): read as
+    # the text a reader sees, as a feed item's description is; plain text stays as it is.
+    title = _text(_pick(record, f["title"]), paragraphs=False)
+    body = _text(_pick(record, f["body"]))
+    lead = _text(_pick(record, f["lead"]))
     if body is None and lead is not None:
         body, lead = lead, None
     if not title and not body:
@@ -489,7 +498,7 @@ def record_to_draft(record: Any, ref: str, params: IngestParams) -> Draft | Reje
         raw_text=json.dumps(record, ensure_ascii=False),
         input_ref=ref,
         external_id=_pick(record, f["id"]),
-        source=_pick(record, f["source"]),
+        source=_text(_pick(record, f["source"]), paragraphs=False),
         url=_pick(record, f["url"]),
         published_at=date.when if date else None,
         published_text=published_text,
