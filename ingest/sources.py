@@ -21,6 +21,9 @@ _OUTLET_WORDS = re.compile(
     r"پایگاه[\u200c ]+اطلاع[\u200c ]*رسانی|روزنامه|سایت")
 # Decoration around a name in a page's header («| ایسنا |», «- مهر -»).
 _NAME_EDGES = " \t|-–—:•·»«\"'"
+# A site's address standing for its outlet: a host with a dot, with or without its scheme
+# and a path («mehrnews.com», «https://www.isna.ir/»), never a name with spaces.
+_SITE = re.compile(r"(?i)^(?:https?://)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?::[0-9]{1,5})?(?:/\S*)?$")
 
 
 class RegistryError(Exception):
@@ -71,10 +74,13 @@ class Registry:
         return self._by_key.get(key)
 
     def resolve(self, name: str | None) -> str | None:
-        """The registry key for a source name or alias; unknown names are kept, lowercased."""
+        """The registry key for a source as a record names it: its name or an alias, with or
+        without the words around a name («Mehr News Agency», «خبرگزاری مهر»; :meth:`outlet`),
+        one of its domains or a URL on one («mehrnews.com», «https://www.isna.ir»). A name
+        the registry does not know is kept as written, lowercased; it is never guessed."""
         if name is None or not name.strip():
             return None
-        return self._aliases().get(_alias_key(name), name.strip().lower())
+        return self.outlet(name) or self.by_url(_as_url(name.strip())) or name.strip().lower()
 
     def known(self, name: str) -> str | None:
         """The registry key for a name or alias, or None when the registry does not know it."""
@@ -114,6 +120,13 @@ class Registry:
             return "نامعلوم"
         src = self.get(key)
         return src.name if src else key
+
+
+def _as_url(name: str) -> str | None:
+    """A source named by its site («irna.ir», «https://www.isna.ir/») as a URL, else None."""
+    if _SITE.match(name):
+        return name if "://" in name else f"http://{name}"
+    return None
 
 
 @lru_cache(maxsize=16384)

@@ -84,3 +84,38 @@ def test_a_literal_angle_bracket_beside_tags_is_kept(tmp_path: Path) -> None:
     body = BODY.replace("امروز", "امروز با بودجه‌ای < ۱۰۰ میلیارد (x<y و y>z)")
     # lxml alone read «<y و y>» as an element and lost «y و y>z»
     assert article(tmp_path, {"title": "طرح آبرسانی کرمان", "body": f"<p>{body}</p>"}).body == body
+
+
+# --- a record's source by the registry (the eighth newcomer's defect 4) ------------------
+
+
+@pytest.mark.parametrize(("given", "key"), [
+    ("Mehr News", "mehr"),  # the words a site prints around its name
+    ("Mehr News Agency", "mehr"),
+    ("MEHR", "mehr"),
+    ("ISNA News Agency", "isna"),
+    ("Tasnim News", "tasnim"),  # as a .txt page's first line «Tasnim News» reads
+    ("Fars News", "fars"),
+    ("خبرگزاري مهر", "mehr"),  # Arabic yeh
+    ("خبرگزاری‌مهر", "mehr"),  # ZWNJ in place of the space
+    (" تسنیم ", "tasnim"),
+    ("mehrnews.com", "mehr"),  # a domain of the outlet
+    ("irna.ir", "irna"),
+    ("https://www.isna.ir", "isna"),  # its site's address
+    ("https://www.isna.ir/news/1", "isna"),
+    ("Foo News Agency", "foo news agency"),  # unknown: kept as given, lowercased, not guessed
+    ("example.org", "example.org"),  # a domain the registry does not list
+])
+def test_a_records_source_is_matched_to_the_registry(tmp_path: Path, given: str, key: str) -> None:
+    a = article(tmp_path, {"source": given, "title": "طرح آبرسانی کرمان", "body": BODY})
+    assert a.source == key
+
+
+def test_a_record_and_a_saved_page_naming_one_outlet_have_one_source(tmp_path: Path) -> None:
+    page = tmp_path / "tasnim_news.txt"
+    page.write_text("Tasnim News\nافتتاح کتابخانه مرکزی اصفهان\n۱۰ آذر ۱۴۰۴\n"
+                    "شهردار اصفهان امروز کتابخانه مرکزی این شهر را با ۲۰۰ هزار جلد کتاب افتتاح کرد.\n",
+                    encoding="utf-8")
+    (from_page,) = read_inputs([page], IngestParams())
+    from_record = article(tmp_path, {"source": "Tasnim News", "title": "طرح آبرسانی کرمان", "body": BODY})
+    assert isinstance(from_page, Article) and from_page.source == from_record.source == "tasnim"
