@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest import Article, IngestParams, Reject, read_inputs
+from ingest import Article, IngestParams, Reject, RejectReason, read_inputs
 
 BODY = "به گزارش ایسنا، وزیر نیرو امروز از آغاز طرح آبرسانی به روستاهای استان کرمان خبر داد."
 
@@ -119,3 +119,23 @@ def test_a_record_and_a_saved_page_naming_one_outlet_have_one_source(tmp_path: P
     (from_page,) = read_inputs([page], IngestParams())
     from_record = article(tmp_path, {"source": "Tasnim News", "title": "طرح آبرسانی کرمان", "body": BODY})
     assert isinstance(from_page, Article) and from_page.source == from_record.source == "tasnim"
+
+
+# --- where a bad line is (the eighth newcomer's defect 19) -----------------------------------
+
+
+def test_a_malformed_line_is_named_by_its_line_in_the_file(tmp_path: Path) -> None:
+    good = json.dumps({"title": "طرح آبرسانی کرمان", "body": BODY}, ensure_ascii=False)
+    out = read(tmp_path, [good, good.replace("کرمان", "یزد"), "", '{"id": "4", "title": "x" "body": "y"}'])
+    (bad,) = [x for x in out if isinstance(x, Reject)]
+    assert bad.reason is RejectReason.MALFORMED and bad.input_ref.endswith("a.jsonl:4")
+    # json counted the line break as the record's second line: «line 2 column 1»
+    assert bad.detail == "not valid JSON at line 4, column 26: Expecting ',' delimiter"
+
+
+def test_a_malformed_last_line_with_windows_line_ends_is_named_by_its_line(tmp_path: Path) -> None:
+    f = tmp_path / "a.jsonl"
+    good = json.dumps({"title": "طرح آبرسانی کرمان", "body": BODY}, ensure_ascii=False)
+    f.write_bytes((good + "\r\n" + '{"id": "2", "title": "x"\r\n').encode("utf-8"))
+    (_, bad) = read_inputs([f], IngestParams())
+    assert isinstance(bad, Reject) and bad.detail.startswith("not valid JSON at line 2, column 25:")
