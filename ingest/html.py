@@ -11,6 +11,7 @@ sidebar. Scripts are never executed: the HTML is parsed as data.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from ingest.article import Draft
@@ -54,11 +55,26 @@ def _tree(html: str) -> Any:
         return None
 
 
+class _Discarded(logging.Filter):
+    """Drops trafilatura's «discarding data: None» warning: it says the page had no main
+    text, which the caller records as a reject with its reason (a page without text printed
+    it on the user's terminal; the eighth newcomer's edge/notext.html)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("discarding data")
+
+
+_DISCARDED = _Discarded()
+
+
 def parse_html(html: str, input_ref: str, url: str | None = None, source: str | None = None,
                external_id: str | None = None) -> Draft:
     """A draft from an HTML page: main text by trafilatura, title/lead/time/site from the page."""
     import trafilatura
 
+    core = logging.getLogger("trafilatura.core")
+    if _DISCARDED not in core.filters:  # once, when a page is first read: no import-time side effect
+        core.addFilter(_DISCARDED)
     protected, marker = _protect_zwnj(html)
     tree = _tree(protected)
     facts = page_facts(tree, marker)

@@ -175,3 +175,18 @@ def test_a_container_named_like_chrome_that_holds_the_report_is_kept(tmp_path: P
     assert isinstance(article, Article)
     texts = [s.text for s in article.sentences if s.role is Role.BODY]
     assert texts[0] == "جلسه شورای شهر امروز برگزار شد." and "شهری" not in article.body
+
+
+def test_a_page_without_text_is_a_reject_without_library_log_noise(tmp_path: Path, caplog) -> None:
+    # the eighth newcomer's edge/notext.html: «trafilatura.core - discarding data: None» on
+    # the user's terminal beside the reject that says it
+    import logging
+
+    from ingest import Reject, RejectReason
+
+    page = tmp_path / "notext.html"
+    page.write_text("<html><body><div></div></body></html>", encoding="utf-8")
+    caplog.set_level(logging.DEBUG, logger="trafilatura")
+    (r,) = read_inputs([page], IngestParams())
+    assert isinstance(r, Reject) and r.reason is RejectReason.NO_TEXT and r.detail
+    assert [rec.getMessage() for rec in caplog.records if rec.levelno >= logging.WARNING] == []
