@@ -108,19 +108,35 @@ def sentence_hash(s: Sentence) -> str:
     return content_hash(s.text)
 
 
-def add_rejects(con: Any, rejects: Sequence[Reject], run_id: str | None) -> None:
-    """Record inputs that did not become articles, with reason and detail."""
-    if not rejects:
-        return
+def add_rejects(con: Any, rejects: Sequence[Reject], run_id: str | None) -> int:
+    """Record inputs that did not become articles, with reason and detail; returns how many
+    rows were added.
+
+    A reject is recorded once: the same input item (its reference and first bytes) refused
+    for the same reason and detail again, by a later run that reads its changed file again
+    or in the same batch, keeps the row of the first time it was met. ``dastan rejects``
+    listed each twice, with nothing to tell them apart (the eighth newcomer's defect 11).
+    """
+    def key(r: Reject) -> tuple[str, str, str, str]:
+        return (r.input_ref, r.reason.value, r.detail, r.sample or "")
+
+    fresh = list({key(r): r for r in rejects}.values())  # the first of each, in the order met
+    if not fresh:
+        return 0
+    known = {tuple(row) for row in con.execute(
+        """SELECT input_ref, reason, detail, coalesce(sample, '') FROM rejects
+           WHERE input_ref IN (SELECT unnest(?))""", [sorted({r.input_ref for r in fresh})]).fetchall()}
+    fresh = [r for r in fresh if key(r) not in known]
     now = datetime.now(UTC)
     insert_arrow(con, "rejects", pa.table({
-        "run_id": [run_id] * len(rejects),
-        "input_ref": [r.input_ref for r in rejects],
-        "reason": [r.reason.value for r in rejects],
-        "detail": [r.detail for r in rejects],
-        "sample": [r.sample for r in rejects],
-        "rejected_at": pa.array([now] * len(rejects), pa.timestamp("us", tz="UTC")),
+        "run_id": [run_id] * len(fresh),
+        "input_ref": [r.input_ref for r in fresh],
+        "reason": [r.reason.value for r in fresh],
+        "detail": [r.detail for r in fresh],
+        "sample": [r.sample for r in fresh],
+        "rejected_at": pa.array([now] * len(fresh), pa.timestamp("us", tz="UTC")),
     }))
+    return len(fresh)
 
 
 @dataclass(frozen=True)

@@ -123,3 +123,42 @@ def test_rejects_are_recorded_with_reason_and_counted(tmp_path, capsys) -> None:
     assert main(["rejects", "--json", "--db", str(db)]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert sorted(r["reason"] for r in rows) == ["binary", "empty"]
+
+
+def test_a_changed_file_read_again_records_its_rejects_once(tmp_path, capsys) -> None:
+    # the eighth newcomer's defect 11: a line appended to a JSON Lines file, the run again,
+    # and `dastan rejects` listed each reject twice with nothing to tell them apart
+    body = "به گزارش ایسنا، وزیر نیرو امروز از آغاز طرح آبرسانی به روستاهای استان کرمان خبر داد."
+    f = tmp_path / "wire.jsonl"
+    lines = [json.dumps({"id": "1", "title": "طرح آبرسانی کرمان", "body": body}, ensure_ascii=False),
+             '{"id": "2", "title": "broken',
+             json.dumps({"id": "3", "url": "https://www.irna.ir/news/3"})]
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = Database(str(tmp_path / "d.duckdb"))
+    first = ingest(db, [f])
+    assert dict(first.rejected) == {"malformed": 1, "no_text": 1}
+    with f.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"id": "4", "title": "طرح آبرسانی یزد", "body": body.replace("کرمان", "یزد")},
+                            ensure_ascii=False) + "\n")
+    again = ingest(db, [f])
+    assert again.ingested == 1 and again.unchanged_files == 0  # the file was read again
+    assert main(["rejects", "--json", "--db", str(db.path)]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert sorted((r["input"].rsplit(":", 1)[1], r["reason"]) for r in rows) == [("2", "malformed"), ("3", "no_text")]
+
+
+def test_another_reject_of_the_same_line_is_recorded(tmp_path) -> None:
+    # the same place refused for another reason, or with other bytes, is another reject
+    from ingest.models import Reject, RejectReason
+    from storage.articles import add_rejects
+
+    db = Database(str(tmp_path / "d.duckdb"))
+    first = Reject("a.jsonl:2", RejectReason.MALFORMED, "not valid JSON at line 2, column 9: Expecting value", "{x")
+    with db.transaction() as con:
+        assert add_rejects(con, [first, first], "r1") == 1
+    with db.transaction() as con:
+        assert add_rejects(con, [first], "r2") == 0
+        other_bytes = Reject("a.jsonl:2", RejectReason.MALFORMED, first.detail, "{y")
+        other_reason = Reject("a.jsonl:2", RejectReason.NO_TEXT, "the record has no title and no text field")
+        assert add_rejects(con, [other_bytes, other_reason], "r2") == 2
+        assert con.execute("SELECT count(*) FROM rejects").fetchone() == (3,)
