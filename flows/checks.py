@@ -75,9 +75,13 @@ def check_paths(paths: Sequence[str]) -> None:
 def check_has_inputs(paths: Sequence[str], settings: Any) -> None:
     """Raise :class:`NoInputs` when the paths hold no file to read (an empty folder, or one
     of other formats only): a run over them would store nothing and report no story."""
-    if paths and not _has_input(paths, settings):
+    if not paths:
+        return
+    passed: list[Any] = []
+    if not _has_input(paths, settings, passed):
+        why = f"; passed over: {'; '.join(f'{p.path} ({p.detail})' for p in passed[:3])}" if passed else ""
         raise NoInputs(f"no inputs found in {', '.join(str(p) for p in paths)} "
-                       f"(dastan reads {', '.join(_formats())}); nothing was read or written")
+                       f"(dastan reads {', '.join(_formats())}){why}; nothing was read or written")
 
 
 def check_report_path(out: Path) -> None:
@@ -105,10 +109,15 @@ def _formats() -> list[str]:
     return sorted(SUPPORTED)
 
 
-def _has_input(paths: Sequence[str], settings: Any) -> bool:
-    """Whether the walk over ``paths`` yields a file to read (it stops at the first)."""
+def _has_input(paths: Sequence[str], settings: Any, passed: list[Any] | None = None) -> bool:
+    """Whether the walk over ``paths`` yields a file to read (it stops at the first); what it
+    passed over until then goes to ``passed``."""
     from flows.publish import own_files, project_files
     from ingest.readers import PassedOver, iter_files
 
-    files = iter_files(paths, skip=own_files(settings), project=project_files(settings))
-    return any(not isinstance(f, PassedOver) for f in files)
+    for f in iter_files(paths, skip=own_files(settings), project=project_files(settings)):
+        if not isinstance(f, PassedOver):
+            return True
+        if passed is not None:
+            passed.append(f)
+    return False

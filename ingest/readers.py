@@ -121,6 +121,24 @@ _DB_COMPANIONS = (".wal", ".lock", ".tmp")
 _DUCKDB_MAGIC = b"DUCK"  # bytes 8-12 of every DuckDB file
 # A run's report, written beside its database by default (flows.publish.report_path)
 _REPORT_NAMES = ("report.html", "report.html.tmp")
+# Every report dastan writes carries this in its <head> (summarize.report): a report saved
+# under any name, in any folder, is dastan's own page, never news to read back.
+OWN_REPORT_META = '<meta name="generator" content="dastan">'
+_OWN_REPORT_BYTES = OWN_REPORT_META.encode()
+
+
+def is_own_report(path: Path) -> bool:
+    """Whether an HTML file is a report dastan wrote (its head carries OWN_REPORT_META)."""
+    if path.suffix.lower() not in (".html", ".htm"):
+        return False
+    try:
+        with path.open("rb") as fh:
+            return _OWN_REPORT_BYTES in fh.read(4096)
+    except OSError:
+        return False
+
+
+_OWN_REPORT_DETAIL = "a report dastan wrote: not news"
 
 
 def is_database(path: Path) -> bool:
@@ -173,7 +191,8 @@ class PassedOver:
 
     path: str
     # "format" (not a format dastan reads), "project_data" (the project's own files),
-    # "database" (a DuckDB database with its .wal, .lock and the report beside it)
+    # "database" (a DuckDB database with its .wal, .lock and the report beside it), "report"
+    # (a report dastan wrote, under any name: see OWN_REPORT_META)
     reason: str
     detail: str
 
@@ -243,8 +262,14 @@ def iter_files(paths: Iterable[str | Path], skip: Collection[Path] = (),
                     yield PassedOver(str(child), "format",
                                      f"{child.suffix or '(no extension)'}: not a news format")
                     continue
+                if is_own_report(child):
+                    yield PassedOver(str(child), "report", _OWN_REPORT_DETAIL)
+                    continue
                 yield child
         elif path.is_file():
+            if is_own_report(path):  # named directly, it is still not news
+                yield PassedOver(str(path), "report", _OWN_REPORT_DETAIL)
+                continue
             yield path
         else:
             yield Reject(str(path), RejectReason.NO_TEXT, "no such file or directory")

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from ingest.readers import OWN_REPORT_META
 from summarize.report_assets import CSS, FONT_STACK, SCRIPT, content_security_policy
 from summarize.report_html import (
     TEHRAN,
@@ -160,6 +161,8 @@ def render_report(
     shown_threads = [t for t in threads if sum(s["story_id"] in by_id for s in t.get("stories", [])) >= 2]
     thread_of = {s["story_id"]: t for t in shown_threads for s in t.get("stories", [])}
     out = ["<!DOCTYPE html>", '<html lang="fa" dir="rtl">', "<head>", '<meta charset="utf-8">',
+           # read back by ingest.readers.is_own_report: a report is never taken for news
+           OWN_REPORT_META,
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            # Only the page's own script may run, whatever an article contains.
            f'<meta http-equiv="Content-Security-Policy" content="{e(content_security_policy())}">',

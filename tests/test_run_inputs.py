@@ -225,6 +225,35 @@ def test_another_database_in_an_input_folder_is_passed_over_once_not_rejected(tm
         assert main(["run", str(src), "--db", str(other)]) == 0  # the other database changes between runs
 
 
+def test_a_report_dastan_wrote_under_any_name_is_passed_over_not_read(tmp_path: Path, fast_run, capsys) -> None:
+    # the eighth newcomer's defect 1: `run rpt --db a.duckdb --report rpt/a.html`, then the
+    # same folder into b.duckdb read a.html as an article («داستان: خبرها در قالب رویداد»)
+    from flows.publish import write_report
+
+    docs = tmp_path / "rpt"
+    docs.mkdir()
+    (docs / "page.txt").write_text(PAGE, encoding="utf-8")
+    first = tmp_path / "a.duckdb"
+    assert main(["run", str(docs), "--db", str(first), "--report", ""]) == 0
+    write_report(Database(str(first)), docs / "a.html")  # what `--report rpt/a.html` writes
+    write_report(Database(str(first)), docs / "weekly.htm")  # `dastan report --out` under another name
+    db = tmp_path / "b.duckdb"
+    for _rerun in range(2):  # the first run, then a rerun
+        capsys.readouterr()
+        assert main(["run", str(docs), "--db", str(db), "--report", ""]) == 0
+        out = capsys.readouterr().out
+        assert "passed over 2 (report 2)" in out and f"{docs / 'a.html'} (a report dastan wrote" in out, out
+        assert rejects(db) == []
+        with Database(str(db)).connect(read_only=True) as con:
+            refs = [Path(r[0]).name for r in con.execute("SELECT input_ref FROM articles").fetchall()]
+        assert refs == ["page.txt"]
+    # named alone, it is no input: the run says so, and why
+    assert main(["run", str(docs / "a.html"), "--db", str(tmp_path / "c.duckdb")]) == EXIT_ERROR
+    err = capsys.readouterr().err
+    assert f"passed over: {docs / 'a.html'} (a report dastan wrote: not news)" in err, err
+    assert not (tmp_path / "c.duckdb").exists()
+
+
 @pytest.mark.parametrize("name", ["other.duckdb", "other.duckdb.wal", "archive.db"])
 def test_a_database_named_as_an_input_is_an_error_naming_it(tmp_path: Path, fast_run, capsys, name: str) -> None:
     src = tmp_path / "src"
