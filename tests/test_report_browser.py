@@ -43,13 +43,19 @@ def report(demo, tmp_path_factory) -> tuple[Path, list[dict]]:
     shutil.copy(db_src, db)
     hostile = tmp / "hostile.jsonl"
     hostile.write_text("\n".join(json.dumps(h, ensure_ascii=False) for h in HOSTILE) + "\n", encoding="utf-8")
-    run_local(load_settings(overrides={"db": str(db), "flow.report": ""}), [str(hostile)])
+    # a JSONL record's HTML is read as its text at ingestion; a text page is text, markup and
+    # all, so its headline reaches the report as written and the report must show it so
+    page = tmp / "evil-page.txt"
+    page.write_text(f"ایسنا\n{HOSTILE_TITLE}\n{HOSTILE[0]['body']}\n", encoding="utf-8")
+    run_local(load_settings(overrides={"db": str(db), "flow.report": ""}), [str(hostile), str(page)])
     out = write_report(Database(str(db)), tmp / "report.html")
     from storage.queries import list_stories
 
     with Database(str(db)).connect(read_only=True) as con:
         stories = list_stories(con)
-        hostile_title = con.execute("SELECT title FROM articles WHERE external_id = 'evil-1'").fetchone()[0]
+        record_title = con.execute("SELECT title FROM articles WHERE external_id = 'evil-1'").fetchone()[0]
+        hostile_title = con.execute("SELECT title FROM articles WHERE external_id = 'evil-page'").fetchone()[0]
+    assert "<script>" not in record_title and "__pwned = 1" not in record_title  # the record's tags are gone
     return out, stories, hostile_title
 
 
