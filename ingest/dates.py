@@ -215,6 +215,10 @@ _DATES = "|".join(
         # RFC 2822 «04 Jun 2021»
         rf"(?<![0-9])(?P<rd>[0-9]{{1,2}})\s{{1,3}}(?i:(?P<rmn>{_alternatives(_ENGLISH_MONTHS)}))"
         r"(?![a-zA-Z])\.?,?\s{1,3}(?P<ry>[0-9]{4})(?![0-9])",
+        # «Nov 29, 2025», «November 29th 2025»: an English month first, as US sites and
+        # English-language Iranian outlets print it
+        rf"(?<![a-zA-Z])(?i:(?P<umn>{_alternatives(_ENGLISH_MONTHS)}))\.?\s{{1,3}}(?P<ud>[0-9]{{1,2}})"
+        r"(?i:st|nd|rd|th)?(?![0-9a-zA-Z]),?\s{1,3}(?P<uy>[0-9]{4})(?![0-9])",
         # «۱۴۰۰/۰۳/۱۴», «2025-11-21»: year first; the calendar follows from the year
         rf"{_DIGIT_EDGE_BEFORE}(?P<ny>[0-9]{{4}})(?P<nsep>[-/.])(?P<nm>[0-9]{{1,2}})(?P=nsep)"
         rf"(?P<nd>[0-9]{{1,2}}){_DIGIT_EDGE_AFTER}",
@@ -271,6 +275,8 @@ def _matched_day(g: dict[str, str | None]) -> date | None:
     if g["rd"] and g["rmn"] and g["ry"]:
         month = _ENGLISH_MONTHS[g["rmn"].lower()]
         return _day(int(g["ry"]), month, int(g["rd"]), jalali=False)
+    if g["ud"] and g["umn"] and g["uy"]:
+        return _day(int(g["uy"]), _ENGLISH_MONTHS[g["umn"].lower()], int(g["ud"]), jalali=False)
     if g["sy"] and g["sm"] and g["sd"]:
         year = _two_digit_jalali_year(int(g["sy"]))
         return _day(year, int(g["sm"]), int(g["sd"]), jalali=True)

@@ -71,6 +71,11 @@ PARSE_TABLE: list[tuple[str, str | None]] = [
     ("۵ ژانویهٔ ۲۰۲۴", "2024-01-04T20:30:00+00:00"),  # ezafe hamza after the month
     ("۵ ژانویۀ ۲۰۲۴", "2024-01-04T20:30:00+00:00"),  # ... or written as one letter, ۀ
     ("Mon, 24 Nov 2025 06:55:00 +0000", "2025-11-24T06:55:00+00:00"),
+    # an English month first, as US sites print it (the eighth newcomer's JSONL: unknown before)
+    ("Nov 29, 2025 10:30 AM", "2025-11-29T07:00:00+00:00"),  # no zone: Tehran
+    ("Nov. 29, 2025, 10:30 PM", "2025-11-29T19:00:00+00:00"),
+    ("Saturday, November 29th, 2025 10:30 AM +0330", "2025-11-29T07:00:00+00:00"),
+    ("November 29 2025", "2025-11-28T20:30:00+00:00"),  # a day only: Tehran midnight
     ("ساعت ۱۴:۳۰ - ۲۱ نوامبر ۲۰۲۵", "2025-11-21T11:00:00+00:00"),
     ("۱۴:۳۰:۰۵ | ۱۴۰۴/۰۸/۳۰", "2025-11-21T11:00:05+00:00"),  # seconds, pipe separator
     ("9:11 ۱۴۰۰/۰۳/۱۴", "2021-06-04T04:41:00+00:00"),  # one-digit ASCII hour
