@@ -14,10 +14,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-# Bytes 8-12 of every DuckDB file (DuckDB's storage format: its main header starts with a
-# checksum, then the magic bytes "DUCK"); ingest.readers tells a database input the same way.
-_DUCKDB_MAGIC = b"DUCK"
-
 
 class DatabasePathError(Exception):
     """The database path names something that is not, and cannot become, a DuckDB file."""
@@ -43,13 +39,15 @@ def check_database(path: str, create: bool) -> None:
                 head = fh.read(12)
         except OSError as err:
             raise DatabasePathError(f"cannot read the database {path}: {err.strerror or err}") from err
-        if head[8:12] != _DUCKDB_MAGIC:
+        from ingest.readers import starts_as_database  # as a database among the inputs is told
+
+        if not starts_as_database(head):
             kind = "an empty file" if not head else "another kind of file"
             raise DatabasePathError(f"{path} is not a DuckDB database ({kind}); nothing was read or written")
         return
     if not create:
         return  # reading a missing database: storage says so (DatabaseMissing)
-    folder = next((a for a in p.absolute().parents if a.exists()), Path("/"))
+    folder = nearest_existing(p)
     if not folder.is_dir():
         raise DatabasePathError(f"cannot create the database {path}: {folder} is not a directory")
     try:
@@ -84,15 +82,9 @@ def check_has_inputs(paths: Sequence[str], settings: Any) -> None:
                        f"(dastan reads {', '.join(_formats())}){why}; nothing was read or written")
 
 
-def check_report_path(out: Path) -> None:
-    """Raise :class:`ReportError` when the report cannot be written at ``out``."""
-    from flows.publish import ReportError
-
-    if out.is_dir():
-        raise ReportError(f"the report path {out} is a directory; give a file name (e.g. {out / 'report.html'})")
-    folder = next((a for a in out.absolute().parents if a.exists()), Path("/"))
-    if not folder.is_dir():
-        raise ReportError(f"cannot write the report {out}: {folder} is not a directory")
+def nearest_existing(path: Path) -> Path:
+    """The closest folder above ``path`` that exists (where a new file would be made from)."""
+    return next((a for a in path.absolute().parents if a.exists()), Path("/"))
 
 
 def check_model(params: Any) -> None:

@@ -214,8 +214,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _check_writable(settings: Any) -> None:
     """What a run writes can be written, and its model is there: said before the database,
     its lock or its report are touched (a bad --model used to fail after creating the database)."""
-    from flows.checks import check_database, check_model, check_report_path
-    from flows.publish import report_path
+    from flows.checks import check_database, check_model
+    from flows.publish import check_report_path, report_path
 
     check_database(settings.db, create=True)
     out = report_path(settings)
@@ -287,7 +287,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(story["title"])
     if story["keywords"]:
         print("keywords: " + "، ".join(story["keywords"]))
-    unknown = any(s["source"] in (None, "", "unknown") for s in story["sources"])
+    from summarize.report_html import UNKNOWN_SOURCE, source_key
+
+    unknown = any(source_key(s["source"]) == UNKNOWN_SOURCE for s in story["sources"])
     print(f"{coverage_line(story['n_articles'], story['n_sources'], unknown)}; first: "
           f"{story['first_source'] or 'unknown'} at {tehran_time(story['first_published'], 'unknown time')} "
           "(times in Tehran)")

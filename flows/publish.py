@@ -89,12 +89,23 @@ class ReportError(Exception):
     """The HTML report cannot be written where it was asked for."""
 
 
+def check_report_path(out: Path) -> None:
+    """Raise :class:`ReportError` when the report cannot be written at ``out``: a run checks
+    it before it starts, and :func:`write_report` again when it writes."""
+    from flows.checks import nearest_existing
+
+    if out.is_dir():
+        raise ReportError(f"the report path {out} is a directory; give a file name (e.g. {out / 'report.html'})")
+    folder = nearest_existing(out)
+    if not folder.is_dir():
+        raise ReportError(f"cannot write the report {out}: {folder} is not a directory")
+
+
 def write_report(db: Database, out: Path) -> Path:
     """Render the HTML report of the whole database to ``out``."""
     from summarize.report import render_report
 
-    if out.is_dir():
-        raise ReportError(f"the report path {out} is a directory; give a file name (e.g. {out / 'report.html'})")
+    check_report_path(out)
     stories, threads = report_data(db)
     tmp = out.with_name(out.name + ".tmp")
     try:

@@ -141,13 +141,18 @@ def is_own_report(path: Path) -> bool:
 _OWN_REPORT_DETAIL = "a report dastan wrote: not news"
 
 
+def starts_as_database(head: bytes) -> bool:
+    """Whether a file's first 12 bytes are a DuckDB file's (its header: a checksum, then "DUCK")."""
+    return head[8:12] == _DUCKDB_MAGIC
+
+
 def is_database(path: Path) -> bool:
     """A DuckDB database file: named ``*.duckdb``, or starting as a DuckDB file does."""
     if path.suffix.lower() == ".duckdb":
         return True
     try:
         with path.open("rb") as fh:
-            return fh.read(12)[8:12] == _DUCKDB_MAGIC
+            return starts_as_database(fh.read(12))
     except OSError:
         return False
 

@@ -127,6 +127,8 @@ def add_rejects(con: Any, rejects: Sequence[Reject], run_id: str | None) -> int:
         """SELECT input_ref, reason, detail, coalesce(sample, '') FROM rejects
            WHERE input_ref IN (SELECT unnest(?))""", [sorted({r.input_ref for r in fresh})]).fetchall()}
     fresh = [r for r in fresh if key(r) not in known]
+    if not fresh:
+        return 0
     now = datetime.now(UTC)
     insert_arrow(con, "rejects", pa.table({
         "run_id": [run_id] * len(fresh),
