@@ -149,6 +149,7 @@ class Mentions:
     meeting_kind: str | None = None  # "call" or "meeting" (speakers.meeting_kind)
     subject: frozenset[str] = frozenset()  # what the speaker's statement is about (speakers.subject)
     market: frozenset[str] | None = None  # the market a price post quotes (see market)
+    offices: tuple[tuple[str, str], ...] = ()  # (name, office) the report gives (speakers.appositions)
 
 
 _GREGORIAN_MONTHS = ("ژانویه", "فوریه", "مارس", "آوریل", "مه", "می", "ژوئن", "ژوئیه", "جولای", "اوت", "اگوست",
@@ -217,14 +218,14 @@ def weekdays(text: str) -> frozenset[str]:
 
 def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Mentions:
     """Figures of the title (the lead repeats background figures); dates and weekdays of the text."""
-    from clustering.places import on_land, where
+    from clustering.places import on_land, where, without_topic
     from clustering.speakers import (
         crowd,
         headline_words,
         judgement,
         meeting,
         meeting_kind,
-        speaker,
+        speaker_and_name,
         subject,
         title_words,
     )
@@ -233,7 +234,8 @@ def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Menti
     # story touches (a weather warning for fourteen provinces), which is not its place. A
     # headline that names only a sea or a region of the world («پالایشگاه ستاره خلیج فارس»,
     # «تنش در خاورمیانه») has not said where: the lead's places are added.
-    place = where(title) if title else frozenset()
+    # a meeting's or call's subject is no place of it (places.without_topic)
+    place = where(without_topic(title) if meeting_kind(title) or meeting(title) else title) if title else frozenset()
     if not on_land(place):
         place = place | where(text)
     # a crowd is where it gathers: «مادران گرگانی در سوگ دختران میناب» happens in Gorgan, a rally
@@ -241,10 +243,21 @@ def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Menti
     gathered = crowd(title) if title else None
     if gathered:
         place = frozenset({gathered.split()[-1]})
-    said = speaker(title, text) if title else None
+    said, name = speaker_and_name(title, text) if title else (None, None)
     return Mentions(numbers(title_tokens), dates(text), years(text), weekdays(text), is_media_item(title), place,
                     said, headline_words(title), judgement(title) if title else None, title_words(title),
                     is_digest(title), gathered, meeting=meeting(title) if title else None,
                     subject=subject(title, text, said) if said else frozenset(),
                     meeting_kind=meeting_kind(title) if title else None,
-                    market=market(title) if title else None)
+                    market=market(title) if title else None,
+                    offices=_offices(title, text) + (((name, said),) if name and said else ()))
+
+
+def _offices(title: str, text: str) -> tuple[tuple[str, str], ...]:
+    """The names a report gives an office (speakers.appositions), in its headline and its lead
+    read apart: ``text`` is the title and lead (ArticleView.text), and a headline's last words
+    run into the lead's first («... تامین شود وزیر امور خارجه کشورمان ...»)."""
+    from clustering.speakers import appositions
+
+    lead = text[len(title):] if title and text.startswith(title) else text
+    return (appositions(title) if title else ()) + appositions(lead)

@@ -299,6 +299,37 @@ def _rare_shared(docs: Sequence[Sequence[str]], i: np.ndarray, j: np.ndarray) ->
                                              dtype=np.float32).ravel(), i, j)
 
 
+def office_holders(mentions: Sequence[Mentions]) -> dict[str, str]:
+    """Who holds which office, as the window's own reports say: name key -> office key, for every
+    name a report of the window speaks, reacts or meets by.
+
+    A report tells it by apposition («سید عباس عراقچی وزیر امور خارجه کشورمان ...») or by a
+    headline's name whose lead gives the office («مهاجرانی: ...» over «سخنگوی دولت ... گفت»);
+    the name then matches as speaker keys do («عراقچی» is «عباس عراقچی»). A name told two
+    different offices in the window is left a name. Read from the stream, not from a table of
+    office-holders, which would go out of date."""
+    from clustering.speakers import is_bare_name, same_speaker
+
+    told: dict[str, set[str]] = {}
+    for m in mentions:
+        for name, office in m.offices:
+            told.setdefault(name, set()).add(office)
+    index: dict[str, list[str]] = {}
+    for name in told:
+        for word in name.split():
+            index.setdefault(word, []).append(name)
+    named = {k for m in mentions for k in (m.speaker, m.judge, *(m.meeting or ())) if k and is_bare_name(k)}
+    out = {}
+    for key in named:
+        offices = {o for n in {n for w in key.split() for n in index.get(w, ())} if same_speaker(key, n) is True
+                   for o in told[n]}
+        if offices:
+            first = next(iter(offices))
+            if all(same_speaker(first, other) is True for other in offices):
+                out[key] = first
+    return out
+
+
 def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
     """Place and speaker evidence per pair (clustering.places, clustering.speakers).
 
@@ -312,7 +343,9 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
     here = [local(m.places) for m in mentions]
     there = [sites(abroad(m.places)) for m in mentions]
     foreign = [countries(m.places) - {"IR"} for m in mentions]
-    said = [m.speaker for m in mentions]
+    holders = office_holders(mentions)
+    said = [holders.get(m.speaker, m.speaker) if m.speaker is not None else None for m in mentions]
+    met = [tuple(holders.get(k, k) for k in m.meeting) if m.meeting is not None else None for m in mentions]
     names = ("place_shared", "town_shared", "place_conflict", "country_conflict", "speaker_shared", "speaker_conflict",
              "speaker_unmatched", "speaker_named", "speaker_absent", "place_one_sided", "home_abroad", "site_shared",
              "reaction_to_happening", "reactions_apart", "meetings_apart",
@@ -370,7 +403,7 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
         named = bool(key) and (once(named_in, key, mentions[b].title_words) or key == mentions[b].crowd)
         out["reaction_to_happening"][p] = not named
     # two reactions: their actors, where both are read
-    actor = [m.judge or None for m in mentions]
+    actor = [holders.get(m.judge, m.judge) if m.judge else None for m in mentions]
     read = np.array([a is not None for a in actor])
     for p in np.flatnonzero(read[i] & read[j]).tolist():
         out["reactions_apart"][p] = once(same_speaker, actor[int(i[p])], actor[int(j[p])]) is not True
@@ -380,12 +413,12 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
     speaks = np.array([m.judge is None and m.speaker is not None for m in mentions])
     for p in np.flatnonzero((read[i] & speaks[j]) | (speaks[i] & read[j])).tolist():
         a, b = int(i[p]), int(j[p])
-        who, other = (actor[a], mentions[b].speaker) if read[a] else (actor[b], mentions[a].speaker)
+        who, other = (actor[a], said[b]) if read[a] else (actor[b], said[a])
         out["reactions_apart"][p] = once(same_speaker, who, other) is False
     # two meetings: a visitor's talks with the foreign minister and with the president are two
-    met = np.array([m.meeting is not None for m in mentions])
-    for p in np.flatnonzero(met[i] & met[j]).tolist():
-        out["meetings_apart"][p] = once(meetings_apart, mentions[int(i[p])].meeting, mentions[int(j[p])].meeting)
+    meets = np.array([m is not None for m in met])
+    for p in np.flatnonzero(meets[i] & meets[j]).tolist():
+        out["meetings_apart"][p] = once(meetings_apart, met[int(i[p])], met[int(j[p])])
     # the day's coin and the day's stock index, world gold and Tehran's coin: two markets
     priced = np.array([m.market is not None for m in mentions])
     for p in np.flatnonzero(priced[i] & priced[j]).tolist():

@@ -418,6 +418,16 @@ def on_land(ids: Iterable[str], gaz: Gazetteer | None = None) -> frozenset[str]:
     return frozenset(p for p in ids if p in g.places and g.places[p].kind != "area" and not _is_sea(g.places[p]))
 
 
+# What a meeting or a statement is about is no place of it: «رایزنی عراقچی و فیدان درباره تحولات
+# سوریه و قفقاز» happened in Tehran, wherever its subject is (to the end of the clause).
+_TOPIC = re.compile(r"(?:درباره|در\s*باره|در\s+مورد|پیرامون|در\s+خصوص)\s+[^،:؛|/«»]+")
+
+
+def without_topic(text: str) -> str:
+    """``text`` without what it says it is about (_TOPIC)."""
+    return _TOPIC.sub(" ", text)
+
+
 def where(text: str, gaz: Gazetteer | None = None) -> frozenset[str]:
     """The places of ``text`` as where something happened (ids, as :func:`places`).
 

@@ -429,6 +429,28 @@ def headline_pair_evidence(a: str, b: str, feature: str, leads: tuple[str, str] 
             for order in (said, said[::-1])]
 
 
+def test_a_name_is_the_office_the_windows_leads_give_it() -> None:
+    """«واکنش ظریف ...» and «وزیر امور خارجه: ...» cannot be told apart or together alone; a third
+    report whose lead calls Zarif the foreign minister tells it, as a reader of the stream would."""
+    from clustering.mentions import mentions
+    from clustering.pairs import _place_speaker_columns, office_holders
+
+    name = "واکنش ظریف به ادعای پومپئو درباره تحریم تسلیحاتی"
+    office = "وزیر امور خارجه: آمریکا عضو برجام نیست"
+    teller = ("ظریف: به رویاپردازی خاتمه دهید", "وزیر امور خارجه کشورمان در توییتی نوشت: به رویاپردازی خاتمه دهید.")
+    alone = [mentions(tuple(t.split()), t, t) for t in (name, office)]
+    told = [*alone, mentions(tuple(teller[0].split()), " ".join(teller), teller[0])]
+    assert office_holders(told) == {"ظریف": "وزیر امور خارجه کشورمان"}
+    pair = (np.array([0]), np.array([1]))
+    assert _place_speaker_columns(alone, *pair)["speaker_unmatched"][0] == 1.0
+    assert _place_speaker_columns(told, *pair)["speaker_shared"][0] == 1.0
+    # a name given two offices in one window is left as a name
+    other = ("ظریف: سفر لغو شد", "وزیر نفت در جمع خبرنگاران گفت: سفر لغو شد.")
+    both = [*told, mentions(tuple(other[0].split()), " ".join(other), other[0])]
+    assert office_holders(both) == {}
+    assert _place_speaker_columns(both, *pair)["speaker_unmatched"][0] == 1.0
+
+
 @pytest.mark.parametrize(("a", "b", "reaction"), [
     # another actor's judgement of the happening the other report tells
     ("چین حمله به کنسولگری ایران در هرات را محکوم کرد", "حمله مسلحانه به کنسولگری ایران در هرات", True),
@@ -543,9 +565,13 @@ def test_price_posts_of_two_markets_are_apart(a: str, b: str, apart: bool) -> No
     # one meeting: the parties in either order, or a counterpart by office and by name
     ("دیدار رئیس‌جمهور با وزیر خارجه عمان", "دیدار وزیر خارجه عمان با رئیس‌جمهور", False),
     ("ولایتی با رئیس جمهوری سوریه دیدار کرد", "ولایتی با بشار اسد دیدار کرد", False),
-    # a counterpart («همتای ایرانی») or parties in one phrase are not read: nothing says they differ
+    # a counterpart («همتای ایرانی») is not read: nothing says they differ
     ("وزیر خارجه عمان امروز با همتای ایرانی دیدار می‌کند", "دیدار وزیر خارجه عمان با رئیس‌جمهور", False),
-    ("دیدار وزیران خارجه ایران و عمان در تهران", "دیدار وزیر خارجه عمان با رئیس‌جمهور", False),
+    # one plural office of two countries is its two holders: the ministers' talks are not the
+    # visitor's call on the president, and are the ministers' talks named by name
+    ("دیدار وزیران خارجه ایران و عمان در تهران", "دیدار وزیر خارجه عمان با رئیس‌جمهور", True),
+    ("دیدار وزیران نفت ایران و عراق در بغداد", "دیدار وزیر نفت ایران با وزیر نفت عراق", False),
+    ("دیدار وزیران نفت و گاز", "دیدار وزیر نفت با نخست‌وزیر عراق", False),  # no countries: not read
     # one party speaking at the meeting, and two parties joined by «و»
     ("عراقچی در دیدار فیدان: امنیت منطقه به دست کشورهای منطقه است", "پزشکیان در دیدار فیدان: روابط راهبردی شود",
      True),
@@ -556,6 +582,29 @@ def test_price_posts_of_two_markets_are_apart(a: str, b: str, apart: bool) -> No
 ])
 def test_one_partys_meetings_with_different_others_are_apart(a: str, b: str, apart: bool) -> None:
     assert headline_pair_evidence(a, b, "meetings_apart") == [float(apart)] * 2
+
+
+def test_a_meeting_read_by_the_offices_the_window_gives_its_parties() -> None:
+    """«دیدار عراقچی و فیدان» and «دیدار وزیر خارجه ترکیه با رئیس‌جمهور» share no name; a lead that
+    gives both men their offices tells that the visitor met two different people."""
+    from clustering.mentions import mentions
+    from clustering.pairs import _place_speaker_columns
+
+    reports = [("تصاویر | دیدار عراقچی و فیدان", ""),
+               ("دیدار وزیر خارجه ترکیه با رئیس‌جمهور", ""),
+               ("دیدار وزرای امور خارجه ایران و ترکیه",
+                "سید عباس عراقچی وزیر امور خارجه کشورمان صبح امروز با هاکان فیدان وزیر امور خارجه ترکیه دیدار کرد.")]
+    said = [mentions(tuple(t.split()), f"{t} {lead}".strip(), t) for t, lead in reports]
+    pair = (np.array([0]), np.array([1]))
+    assert _place_speaker_columns(said[:2], *pair)["meetings_apart"][0] == 0.0
+    assert _place_speaker_columns(said, *pair)["meetings_apart"][0] == 1.0
+
+
+def test_a_meetings_subject_is_no_place_of_it() -> None:
+    # the ministers' talks in Tehran «درباره تحولات سوریه» are not in Syria; a strike is where it says
+    assert headline_pair_evidence("دیدار عراقچی و فیدان در تهران",
+                                  "رایزنی عراقچی و فیدان درباره تحولات سوریه و قفقاز", "place_conflict") == [0.0] * 2
+    assert headline_pair_evidence("حمله پهپادی به حلب سوریه", "حمله پهپادی به موصل عراق", "place_conflict") == [1.0] * 2
 
 
 def statements_apart(a: tuple[str, str], b: tuple[str, str]) -> list[float]:
