@@ -124,6 +124,32 @@ def markets_apart(a: frozenset[str], b: frozenset[str]) -> bool:
     return not goods_a & goods_b or (a - goods_a) != (b - goods_b)
 
 
+# A numbered unit of one kind: a metro or rail line, a gas field's phase, a city district, a
+# plant's unit, a terminal («خط یک مترو», «فاز ۱۴ پارس جنوبی», «منطقه ۲۲», «واحد ۲ نیروگاه»).
+_UNIT_KINDS = {"خط": "line", "خطوط": "line", "فاز": "phase", "فازهای": "phase", "منطقه": "district",
+               "مناطق": "district", "واحد": "unit", "واحدهای": "unit", "ترمینال": "terminal", "پایانه": "terminal"}
+_NUMBER_WORDS = {"یک": 1, "دو": 2, "سه": 3, "چهار": 4, "پنج": 5, "شش": 6, "هفت": 7, "هشت": 8, "نه": 9, "ده": 10,
+                 "یازده": 11, "دوازده": 12}
+_UNIT = re.compile(r"(?<![\u0600-\u06FF])(" + "|".join(_UNIT_KINDS) + r")\s+((?:[0-9۰-۹]+|" + "|".join(_NUMBER_WORDS)
+                   + r")(?:\s*(?:و|،|,)\s*(?:[0-9۰-۹]+|" + "|".join(_NUMBER_WORDS) + r"))*)(?![\u0600-\u06FF0-9۰-۹])")
+
+
+def units(text: str) -> frozenset[tuple[str, int]]:
+    """The numbered units ``text`` names, as (kind, number): «خط یک» and «خط ۱» are («line», 1),
+    «فازهای ۱۳ و ۱۴» two phases. Where a thing happened, finer than a city."""
+    out = set()
+    for m in _UNIT.finditer(text.replace("\u200c", "")):
+        for n in re.split(r"\s*(?:و|،|,)\s*", m.group(2)):
+            out.add((_UNIT_KINDS[m.group(1)], _NUMBER_WORDS.get(n) or int(n.translate(_DIGITS))))
+    return frozenset(out)
+
+
+def units_apart(a: frozenset[tuple[str, int]], b: frozenset[tuple[str, int]]) -> bool:
+    """Whether two reports name units of one kind and none in common: metro line 1 and line 4."""
+    kinds = {k for k, _ in a} & {k for k, _ in b}
+    return any(not {n for k, n in a if k == kind} & {n for k, n in b if k == kind} for kind in kinds)
+
+
 def is_media_item(title: str) -> bool:
     """Whether a headline presents pictures, video or sound of something («عکس | ...»)."""
     return bool(_MEDIA.search(title.replace("\u200c", "")))
@@ -150,6 +176,7 @@ class Mentions:
     subject: frozenset[str] = frozenset()  # what the speaker's statement is about (speakers.subject)
     market: frozenset[str] | None = None  # the market a price post quotes (see market)
     offices: tuple[tuple[str, str], ...] = ()  # (name, office) the report gives (speakers.appositions)
+    units: frozenset[tuple[str, int]] = frozenset()  # numbered units: metro line 1 (see units)
 
 
 _GREGORIAN_MONTHS = ("ژانویه", "فوریه", "مارس", "آوریل", "مه", "می", "ژوئن", "ژوئیه", "جولای", "اوت", "اگوست",
@@ -223,6 +250,7 @@ def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Menti
         crowd,
         headline_words,
         judgement,
+        lead_sentence,
         meeting,
         meeting_kind,
         speaker_and_name,
@@ -250,7 +278,8 @@ def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Menti
                     subject=subject(title, text, said) if said else frozenset(),
                     meeting_kind=meeting_kind(title) if title else None,
                     market=market(title) if title else None,
-                    offices=_offices(title, text) + (((name, said),) if name and said else ()))
+                    offices=_offices(title, text) + (((name, said),) if name and said else ()),
+                    units=units(f"{title} {lead_sentence(title, text)}"))
 
 
 def _offices(title: str, text: str) -> tuple[tuple[str, str], ...]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -56,6 +57,7 @@ FEATURES: tuple[str, ...] = (
     # a call and a meeting (speakers.meeting_kind)
     "subjects_apart",  # one speaker, and what the two statements are about shares no word (speakers.subject)
     "markets_apart",  # two price posts of different markets (mentions.market): the coin and the stock index
+    "units_apart",  # numbered units of one kind and none in common (mentions.units): metro line 1 and line 4
     "figures_next_day",  # different figures a day or more apart: the next day's tally (set by the caller)
 )
 
@@ -336,20 +338,27 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
     Only pairs where both name places (or both have speakers) are compared, and each
     distinct comparison is made once: a crowded topic repeats the same few places.
     """
-    from clustering.mentions import markets_apart
+    from clustering.mentions import markets_apart, units_apart
     from clustering.places import abroad, compatible, countries, local, province_capital, sites
-    from clustering.speakers import meetings_apart, named_in, same_speaker
+    from clustering.speakers import is_bare_name, meetings_apart, named_in, same_identity
 
     here = [local(m.places) for m in mentions]
     there = [sites(abroad(m.places)) for m in mentions]
     foreign = [countries(m.places) - {"IR"} for m in mentions]
     holders = office_holders(mentions)
-    said = [holders.get(m.speaker, m.speaker) if m.speaker is not None else None for m in mentions]
-    met = [tuple(holders.get(k, k) for k in m.meeting) if m.meeting is not None else None for m in mentions]
+
+    def identity(key: str, told: tuple[tuple[str, str], ...] = ()) -> tuple[str, ...]:
+        """The keys one speaker goes by: a name and the office the window gives it; an office and
+        the name its report's headline gave it («پمپئو:» over «وزیر امور خارجه آمریکا گفت»)."""
+        names = tuple(name for name, office in told if office == key and is_bare_name(name))
+        return (key, holders[key], *names) if key in holders else (key, *names)
+
+    said = [identity(m.speaker, m.offices) if m.speaker is not None else None for m in mentions]
+    met = [tuple(map(identity, m.meeting)) if m.meeting is not None else None for m in mentions]
     names = ("place_shared", "town_shared", "place_conflict", "country_conflict", "speaker_shared", "speaker_conflict",
              "speaker_unmatched", "speaker_named", "speaker_absent", "place_one_sided", "home_abroad", "site_shared",
              "reaction_to_happening", "reactions_apart", "meetings_apart",
-             "subjects_apart", "markets_apart")  # "digest" needs the character cosine: pair_features
+             "subjects_apart", "markets_apart", "units_apart")  # "digest" needs the character cosine: pair_features
     out = {n: np.zeros(len(i), np.float32) for n in names}
     seen: dict[tuple, bool | None] = {}
 
@@ -375,7 +384,7 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
         out["place_conflict"][p] = conflict
         out["country_conflict"][p] = bool(foreign[a] and foreign[b] and not foreign[a] & foreign[b])
         if said[a] is not None and said[b] is not None:
-            same = once(same_speaker, said[a], said[b])
+            same = once(same_identity, said[a], said[b])
             out["speaker_shared"][p] = same is True
             # one speaker on two subjects: two statements (a press appearance split by topic)
             out["subjects_apart"][p] = (same is True and bool(mentions[a].subject) and bool(mentions[b].subject)
@@ -383,8 +392,8 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
             out["speaker_conflict"][p] = same is False
             out["speaker_unmatched"][p] = same is None
         elif said[a] is not None or said[b] is not None:
-            key, other = (said[a], b) if said[a] is not None else (said[b], a)
-            named = once(named_in, key, mentions[other].headline_words)
+            keys, other = (said[a], b) if said[a] is not None else (said[b], a)
+            named = any(once(named_in, key, mentions[other].headline_words) for key in keys)
             out["speaker_named"][p] = named
             out["speaker_absent"][p] = not named
     home = np.array([bool(h) for h in here])
@@ -403,10 +412,10 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
         named = bool(key) and (once(named_in, key, mentions[b].title_words) or key == mentions[b].crowd)
         out["reaction_to_happening"][p] = not named
     # two reactions: their actors, where both are read
-    actor = [holders.get(m.judge, m.judge) if m.judge else None for m in mentions]
+    actor = [identity(m.judge) if m.judge else None for m in mentions]
     read = np.array([a is not None for a in actor])
     for p in np.flatnonzero(read[i] & read[j]).tolist():
-        out["reactions_apart"][p] = once(same_speaker, actor[int(i[p])], actor[int(j[p])]) is not True
+        out["reactions_apart"][p] = once(same_identity, actor[int(i[p])], actor[int(j[p])]) is not True
     # a reaction and a statement: apart only when the two actors are known to differ («استاندار
     # هرمزگان: ...» and «پیام تسلیت نماینده ولی‌فقیه در هرمزگان ...»); a spokesman's name against
     # his office cannot be told, and stays open
@@ -414,15 +423,20 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
     for p in np.flatnonzero((read[i] & speaks[j]) | (speaks[i] & read[j])).tolist():
         a, b = int(i[p]), int(j[p])
         who, other = (actor[a], said[b]) if read[a] else (actor[b], said[a])
-        out["reactions_apart"][p] = once(same_speaker, who, other) is False
+        out["reactions_apart"][p] = once(same_identity, who, other) is False
     # two meetings: a visitor's talks with the foreign minister and with the president are two
     meets = np.array([m is not None for m in met])
+    meetings_of_identities_apart = partial(meetings_apart, same=same_identity)
     for p in np.flatnonzero(meets[i] & meets[j]).tolist():
-        out["meetings_apart"][p] = once(meetings_apart, met[int(i[p])], met[int(j[p])])
+        out["meetings_apart"][p] = once(meetings_of_identities_apart, met[int(i[p])], met[int(j[p])])
     # the day's coin and the day's stock index, world gold and Tehran's coin: two markets
     priced = np.array([m.market is not None for m in mentions])
     for p in np.flatnonzero(priced[i] & priced[j]).tolist():
         out["markets_apart"][p] = once(markets_apart, mentions[int(i[p])].market, mentions[int(j[p])].market)
+    # metro line 1 and line 4, a gas field's phase 13 and phase 22: two places
+    numbered = np.array([bool(m.units) for m in mentions])
+    for p in np.flatnonzero(numbered[i] & numbered[j]).tolist():
+        out["units_apart"][p] = once(units_apart, mentions[int(i[p])].units, mentions[int(j[p])].units)
     # a phone call and a meeting are two events, whoever took part
     kind = np.array([m.meeting_kind or "" for m in mentions], dtype=object)
     kinds_differ = (kind[i] != kind[j]) & (kind[i] != "") & (kind[j] != "")

@@ -16,6 +16,8 @@ dropped, common spellings of one office unified («وزیر خارجه» = «و�
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from clustering.places import PEOPLE, country, fold, gazetteer, local, name_key
 from clustering.places import places as find_places
@@ -78,6 +80,7 @@ _VAGUE = frozenset({
     "ایشان", "همه", "هر", "هیچ", "چند", "گروهی", "شماری", "همزمان", "نتایج", "نتیجه",
     "کاربران", "فعالان", "تحلیلگران", "ناظران", "گزارش", "گزارش‌ها", "نظرسنجی",
     "قضایی", "حکومتی", "دولتی",  # «دستور قضایی برای ...»: a kind of order, no one who gave it
+    "دلیل", "علت", "ماجرا",  # «... / دلیل: سخنان زائری»: a label, no one
 })
 # Headline labels before a colon or bar that are formats or sections, not speakers.
 _LABELS = frozenset({
@@ -506,7 +509,8 @@ def _one_office_of_two(first: str) -> tuple[str, str] | None:
     return (a, b) if a and b else None
 
 
-def meetings_apart(a: tuple[str, str], b: tuple[str, str]) -> bool:
+def meetings_apart(a: tuple[Any, Any], b: tuple[Any, Any],
+                   same: Callable[[Any, Any], bool | None] | None = None) -> bool:
     """Whether two meetings share one party and are known to differ in the other.
 
     A visitor's meeting with the foreign minister and his meeting with the president are two
@@ -514,7 +518,8 @@ def meetings_apart(a: tuple[str, str], b: tuple[str, str]) -> bool:
     by name: «رئیس جمهوری سوریه», «بشار اسد») are not said to differ.
     """
     orders = ((a[0], b[0], a[1], b[1]), (a[0], b[1], a[1], b[0]))
-    found = [(same_speaker(x, y), same_speaker(u, v)) for x, y, u, v in orders]
+    same = same or same_speaker  # parties as keys, or as identities (same_identity)
+    found = [(same(x, y), same(u, v)) for x, y, u, v in orders]
     if any(s == (True, True) for s in found):
         return False
     return any(set(s) == {True, False} for s in found)
@@ -624,7 +629,8 @@ def speaker_and_name(title: str, text: str = "") -> tuple[str | None, str | None
     key = next((k for k in map(_from_colon, segments[:2] if len(segments) <= 2 else segments[:1]) if k), None)
     key = key or _from_clause(segments[0]) or _from_reaction(segments[0]) or _from_stance(segments[0])
     name = None
-    if key and is_bare_name(key):
+    # a name or a body in the headline («سردار محمدیان», «پلیس پایتخت»), whom the lead quotes by office
+    if key and not _split(key)[1] and not _is_country(key):
         office = _office_in_lead(title, text)
         if office:
             key, name = office, key
@@ -632,8 +638,8 @@ def speaker_and_name(title: str, text: str = "") -> tuple[str | None, str | None
 
 
 def is_bare_name(key: str) -> bool:
-    """Whether a speaker key is a name alone: no office, title or body, and no country."""
-    return not _split(key)[1] and not _is_country(key)
+    """Whether a speaker key is a name alone: no office, title or body («پنتاگون»), and no country."""
+    return not _split(key)[1] and not set(key.split()) & BODIES and not _is_country(key)
 
 
 def _office_in_lead(title: str, text: str) -> str | None:
@@ -643,7 +649,7 @@ def _office_in_lead(title: str, text: str) -> str | None:
     Read only when the lead's first sentence says something (a verb of saying) and its opening
     phrase has an office among its first four words; names before the office are dropped
     («فاطمه مهاجرانی سخنگوی دولت ...» -> «سخنگوی دولت»). None otherwise."""
-    first = _clean(_lead_sentence(title, text), first=True)
+    first = _clean(lead_sentence(title, text), first=True)
     verb = _VERB_RE.search(first)
     if not verb:
         return None
@@ -724,7 +730,7 @@ _CIRCUMSTANCE = re.compile(
 _LEAD_END = re.compile(r"[.!؟?\n]")
 
 
-def _lead_sentence(title: str, text: str) -> str:
+def lead_sentence(title: str, text: str) -> str:
     """The lead's first sentence: ``text`` is the title and lead (ArticleView.text), or the lead alone."""
     lead = text[len(title):] if text.startswith(title) else text
     return _LEAD_END.split(lead.strip(), maxsplit=1)[0]
@@ -752,7 +758,7 @@ def subject(title: str, text: str, key: str) -> frozenset[str]:
     """
     from clustering.reference import zipf
 
-    said = f"{_first_segment(title)} {_CIRCUMSTANCE.sub(' ', ' ' + _lead_sentence(title, text))}"
+    said = f"{_first_segment(title)} {_CIRCUMSTANCE.sub(' ', ' ' + lead_sentence(title, text))}"
     drop = set(key.split()) | _TIME_WORDS
     words = _SUBJECT_WORD.findall(fold(said).replace("\u200c", " "))
     return frozenset(w for w in words
@@ -768,7 +774,7 @@ def opening_words(title: str, text: str) -> frozenset[str]:
     """Every word of a headline and its lead's first sentence, folded as speaker keys are: where a
     retelling of a statement names its speaker («زمان واریز کالابرگ اعلام شد» over «بنا بر اعلام
     سخنگوی دولت، ...»). ``text`` is the title and lead (ArticleView.text)."""
-    return title_words(f"{title} {_lead_sentence(title, text)}")
+    return title_words(f"{title} {lead_sentence(title, text)}")
 
 
 def headline_words(title: str) -> frozenset[str]:
@@ -815,11 +821,36 @@ _OF_ANOTHER = frozenset({"دفتر", "مشاور", "معاون", "سفیر", "ن
                          "وکیل", "دبیر", "عضو"})
 
 
+def _without_countries(key: str) -> str:
+    """A key without its countries' names, one or two words each («ایالات متحده», «جمهوری اسلامی»);
+    a province or city stays («استاندار لرستان»)."""
+    words = key.split()
+    drop: set[int] = set()
+    for k in range(len(words)):
+        for n in (2, 1):
+            if k + n <= len(words) and not drop & set(range(k, k + n)) and _is_country(" ".join(words[k:k + n])):
+                drop |= set(range(k, k + n))
+    return " ".join(w for k, w in enumerate(words) if k not in drop)
+
+
+def _kind(key: str) -> str:
+    """What a key without an office names: a country, a body or a person."""
+    return "country" if _is_country(key) else "person" if is_bare_name(key) else "body"
+
+
 def _nations(key: str) -> frozenset[str]:
     """The countries a speaker key names (Iran for its provinces and «جمهوری اسلامی»)."""
     from clustering.places import countries, places
 
     return countries(places(key))
+
+
+def same_identity(a: tuple[str, ...], b: tuple[str, ...]) -> bool | None:
+    """same_speaker over the keys one speaker goes by (a name and the office the window gives it,
+    clustering.pairs.office_holders): one if any two keys are one, else two if any two are two
+    («لاریجانی» and «پزشکیان», whatever their offices), else None."""
+    found = {same_speaker(x, y) for x in a for y in b}
+    return True if True in found else False if False in found else None
 
 
 def same_speaker(a: str | None, b: str | None) -> bool | None:
@@ -836,14 +867,23 @@ def same_speaker(a: str | None, b: str | None) -> bool | None:
     a, b = _government(a), _government(b)
     if a == b:
         return True
+    na, nb = _nations(a), _nations(b)
+    # one country by two names: «وزیر امور خارجه آمریکا», «وزیر امور خارجه ایالات متحده»
+    same = _same_words(*map(_without_countries, (a, b))) if na == nb and na else _same_words(a, b)
+    if same is False:
+        return False
     # whose country: «وزیر امور خارجه آمریکا» is not «وزیر امور خارجه جمهوری اسلامی», and an
     # office abroad is not told from a bare office, which Persian outlets use for Iran's own
-    na, nb = _nations(a), _nations(b)
     if na != nb:
         if na and nb and not (na <= nb or nb <= na):  # «عربستان و قطر» is not «روسیه و قطر»
             return False
         if not (na and nb) and (na | nb) - {"IR"}:
             return None
+    return same
+
+
+def _same_words(a: str, b: str) -> bool | None:
+    """same_speaker's reading of two keys' roles and distinctive words, countries aside."""
     ta, ra, da = _split(a)
     tb, rb, db = _split(b)
     if ra and rb and ra != rb:
@@ -859,6 +899,8 @@ def same_speaker(a: str | None, b: str | None) -> bool | None:
         return False
     if ra and ra == rb and not da and not db:  # «رییس جمهور کشورمان», «رییس جمهوری»: one office
         return True
-    if not ra and not rb and da and db and _is_country(a) == _is_country(b):
+    # two names («لاوروف», «مدودف»), two countries or two bodies; a name and a body («محمدیان»,
+    # «پلیس پایتخت») cannot be told
+    if not ra and not rb and da and db and _kind(a) == _kind(b):
         return False
     return None

@@ -600,6 +600,32 @@ def test_a_meeting_read_by_the_offices_the_window_gives_its_parties() -> None:
     assert _place_speaker_columns(said, *pair)["meetings_apart"][0] == 1.0
 
 
+def test_one_speaker_by_the_name_and_the_office_its_reports_give() -> None:
+    """Pompeo spelt two ways is one speaker when each report's lead names his office; a visitor's
+    two hosts named by two different names are two people, whatever office the window gives one."""
+    pompeo = [("پمپئو: نمی‌گذاریم ایران سلاح خریداری کند", "وزیر امور خارجه آمریکا امروز گفت: ..."),
+              ("مایک پومپئو: آمریکا اجازه خرید سلاح را به ایران نخواهد داد",
+               "مایک پومپئو وزیر امور خارجه ایالات متحده گفت: ...")]
+    assert headline_pair_evidence(*(t for t, _ in pompeo), "speaker_shared",
+                                  tuple(lead for _, lead in pompeo)) == [1.0, 1.0]
+    hosts = [("فیدان با لاریجانی دیدار کرد",
+              "وزیر امور خارجه ترکیه با علی لاریجانی دبیر شورای عالی امنیت ملی دیدار کرد."),
+             ("پزشکیان در دیدار فیدان: امنیت منطقه به دست کشورهای منطقه است", "")]
+    assert headline_pair_evidence(*(t for t, _ in hosts), "meetings_apart",
+                                  tuple(lead for _, lead in hosts)) == [1.0, 1.0]
+
+
+@pytest.mark.parametrize(("a", "b", "apart"), [
+    ("اختلال در حرکت قطارهای خط یک متروی تهران", "توقف حرکت قطارها در خط ۴ متروی تهران", True),
+    ("آغاز تولید از فاز ۱۴ پارس جنوبی", "افزایش برداشت گاز از فازهای ۱۳ و ۲۲ پارس جنوبی", True),
+    ("سرگردانی مسافران در ایستگاه‌های خط ۱ مترو", "اختلال در حرکت قطارهای خط یک متروی تهران", False),
+    ("افزایش برداشت گاز از فازهای ۱۳ و ۱۴", "آغاز تولید از فاز ۱۴ پارس جنوبی", False),
+    ("اختلال در خط یک مترو", "توقف قطارها در متروی تهران", False),  # one names no line: nothing says
+])
+def test_numbered_units_of_one_kind_are_two_places(a: str, b: str, apart: bool) -> None:
+    assert headline_pair_evidence(a, b, "units_apart") == [float(apart)] * 2
+
+
 def test_a_meetings_subject_is_no_place_of_it() -> None:
     # the ministers' talks in Tehran «درباره تحولات سوریه» are not in Syria; a strike is where it says
     assert headline_pair_evidence("دیدار عراقچی و فیدان در تهران",

@@ -115,6 +115,11 @@ SPEAKERS = [
      "رئیس جمهور شیوع ویروس کرونا را آزمونی برای کارآمدی همه کشورها و نظام‌های جهان دانست و با قدردانی گفت", None),
     # no speaker at all
     ("بارش برف در گردنه حیران", "", None),
+    # a label before a colon names no one
+    ("احضار «علی ضیاء» به مجلس / دلیل: سخنان زائری در فرمول یک", "", None),
+    # a body in the headline is the office its lead quotes, as a name is
+    ("تاکید پلیس پایتخت بر برخورد قاطع با سارقان خیابانی",
+     "فرمانده انتظامی تهران بزرگ در نشست خبری امروز گفت: ۶۸۰ گوشی کشف شد.", "فرمانده انتظامی تهران بزرگ"),
 ]
 
 
@@ -145,8 +150,11 @@ SAME = [
     # two joint statements of different countries; one country and a joint statement it made
     ("عربستان قطر", "روسیه قطر", False),
     ("قطر", "عربستان قطر", True),
-    # a country and a person: cannot be told («لاوروف» speaks for Russia)
+    # a country and a person: cannot be told («لاوروف» speaks for Russia); a person and a body too
     ("روسیه", "لاوروف", None),
+    ("محمدیان", "پلیس پایتخت", None),
+    # two bodies
+    ("سپاه", "ارتش", False),
     # an office without a name and a name without an office: cannot be told
     ("سخنگوی وزارت امور خارجه", "بقایی", None),
     # a minister and a spokesman of one ministry are two people
@@ -168,6 +176,9 @@ SAME = [
     ("شورای عالی امنیت ملی", "دبیر شورای عالی امنیت ملی", None),
     # a spokesman speaks as his body does
     ("قوه قضاییه", "سخنگوی قوه قضاییه", True),
+    # one office of one country by its two names; different offices abroad, though one is bare
+    (speaker_key("وزیر خارجه آمریکا"), speaker_key("وزیر خارجه ایالات متحده"), True),
+    (speaker_key("وزیر امور خارجه فرانسه"), speaker_key("سخنگوی وزارت امور خارجه"), False),
     # two offices of one organization; a commissioner and the commission's office
     ("دبیرکل سازمان ملل", "کمیسر عالی حقوق بشر سازمان ملل", False),
     ("کمیساریای عالی حقوق بشر سازمان ملل", "کمیسر عالی حقوق بشر سازمان ملل", True),
