@@ -177,6 +177,8 @@ class Mentions:
     market: frozenset[str] | None = None  # the market a price post quotes (see market)
     offices: tuple[tuple[str, str], ...] = ()  # (name, office) the report gives (speakers.appositions)
     units: frozenset[tuple[str, int]] = frozenset()  # numbered units: metro line 1 (see units)
+    denial: bool = False  # the headline denies a claim (speakers.is_denial)
+    source: str | None = None  # whom the lead's first sentence quotes (speakers.lead_source)
 
 
 _GREGORIAN_MONTHS = ("ژانویه", "فوریه", "مارس", "آوریل", "مه", "می", "ژوئن", "ژوئیه", "جولای", "اوت", "اگوست",
@@ -249,8 +251,10 @@ def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Menti
     from clustering.speakers import (
         crowd,
         headline_words,
+        is_denial,
         judgement,
         lead_sentence,
+        lead_source,
         meeting,
         meeting_kind,
         speaker_and_name,
@@ -279,7 +283,9 @@ def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Menti
                     meeting_kind=meeting_kind(title) if title else None,
                     market=market(title) if title else None,
                     offices=_offices(title, text) + (((name, said),) if name and said else ()),
-                    units=units(f"{title} {lead_sentence(title, text)}"))
+                    units=units(f"{title} {lead_sentence(title, text)}"),
+                    denial=is_denial(title) if title else False,
+                    source=lead_source(title, text) if title else None)
 
 
 def _offices(title: str, text: str) -> tuple[tuple[str, str], ...]:

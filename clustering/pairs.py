@@ -45,6 +45,7 @@ FEATURES: tuple[str, ...] = (
     "speaker_conflict",  # two different speakers: another actor's statement is another event
     "speaker_named",  # one has a speaker, the other none but names that speaker in its headline
     "speaker_absent",  # one has a speaker, the other neither has one nor names it: another actor's words
+    "source_apart",  # speaker_absent, and the other's lead quotes someone else (speakers.lead_source)
     "speaker_unmatched",  # both name a speaker and nothing says it is one («بقائی», «استاندار هرمزگان»)
     "place_one_sided",  # one names a place (at home or abroad) and the other none
     "home_abroad",  # one names only places in Iran, the other only places abroad
@@ -356,8 +357,8 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
     said = [identity(m.speaker, m.offices) if m.speaker is not None else None for m in mentions]
     met = [tuple(map(identity, m.meeting)) if m.meeting is not None else None for m in mentions]
     names = ("place_shared", "town_shared", "place_conflict", "country_conflict", "speaker_shared", "speaker_conflict",
-             "speaker_unmatched", "speaker_named", "speaker_absent", "place_one_sided", "home_abroad", "site_shared",
-             "reaction_to_happening", "reactions_apart", "meetings_apart",
+             "speaker_unmatched", "speaker_named", "speaker_absent", "source_apart", "place_one_sided", "home_abroad",
+             "site_shared", "reaction_to_happening", "reactions_apart", "meetings_apart",
              "subjects_apart", "markets_apart", "units_apart")  # "digest" needs the character cosine: pair_features
     out = {n: np.zeros(len(i), np.float32) for n in names}
     seen: dict[tuple, bool | None] = {}
@@ -396,15 +397,21 @@ def _place_speaker_columns(mentions: Sequence[Mentions], i: np.ndarray, j: np.nd
             named = any(once(named_in, key, mentions[other].headline_words) for key in keys)
             out["speaker_named"][p] = named
             out["speaker_absent"][p] = not named
+            # the minister's statement against a report whose lead quotes the water company's chief
+            source = mentions[other].source
+            out["source_apart"][p] = (not named and source is not None
+                                      and once(same_identity, keys, identity(source)) is False)
     home = np.array([bool(h) for h in here])
     away = np.array([bool(t or f) for t, f in zip(there, foreign, strict=True)])
     named = home | away
     only_home, only_away = home & ~away, away & ~home
     out["place_one_sided"][:] = named[i] != named[j]
     out["home_abroad"][:] = (only_home[i] & only_away[j]) | (only_away[i] & only_home[j])
-    # a reaction against a report of a happening: read only where one side reacts and the other is quiet
+    # a reaction against a report of a happening: read only where one side reacts and the other is
+    # quiet; a denial with no one named («تکذیب ماجرای ویدئوی ...») is someone's statement, maybe
+    # the reaction's own, not the happening
     reacts = np.array([m.judge is not None for m in mentions])
-    quiet = np.array([m.judge is None and m.speaker is None for m in mentions])
+    quiet = np.array([m.judge is None and m.speaker is None and not m.denial for m in mentions])
     for p in np.flatnonzero((reacts[i] & quiet[j]) | (reacts[j] & quiet[i])).tolist():
         a, b = (int(i[p]), int(j[p])) if reacts[i[p]] else (int(j[p]), int(i[p]))
         key = mentions[a].judge

@@ -144,7 +144,7 @@ _DEMONYMS = frozenset({"روس", "عرب", "ترک", "آمریکایی", "امر
 # «واکنش X به ...», «هشدار X به ...», «تاکید X بر ...», «دستور X برای ...»: a headline about X's words
 # or orders.
 _REACTION_ADJECTIVE = (r"(?:\s+(?:تند|جدید|صریح|رسمی|شدید|فوری|مجدد|دوباره|قاطع|ضمنی|سریع|انتقادی|جنجالی|عجیب|"
-                       r"شبانه|تازه|جدی|نهایی|متفاوت|کمک|مکتوب|تلفنی|عمیق|گسترده))?")
+                       r"شبانه|تازه|جدی|نهایی|متفاوت|کمک|مکتوب|تلفنی|عمیق|گسترده|اعتراضی))?")
 _REACTION = re.compile(
     r"^(?:واکنش|هشدار|انتقاد|توصیه|درخواست|دستور|تاکید|تأکید|گلایه|اعتراض|ابراز\s+(?:تاسف|تأسف|نگرانی|همدردی))"
     + _REACTION_ADJECTIVE + r"\s+(\S.{0,60}?)\s+(?:به|از|درباره|بر|برای|علیه|نسبت)\s"
@@ -566,6 +566,16 @@ def _office_at(phrase: str) -> str | None:
     return f"{key} {_place_words(next(iter(where_held)))}"
 
 
+# A denial: «تکذیب ...», «... تکذیب شد», «... صحت ندارد», «... کذب است», «شایعه ... دروغ است».
+_DENIAL = re.compile(r"^تکذیب\s|تکذیب\s+(?:شد|کرد|کردند)|صحت\s+ندارد|کذب\s+(?:است|محض)|دروغ\s+(?:است|محض)"
+                     r"|واقعیت\s+ندارد|شایعه\s+است")
+
+
+def is_denial(title: str) -> bool:
+    """Whether a headline denies a claim: a statement, whoever made it, never the happening itself."""
+    return bool(_DENIAL.search(_first_segment(title).replace("\u200c", " ")))
+
+
 def judgement(title: str) -> str | None:
     """The actor of a headline that reacts to something else, "" if that actor cannot be read.
 
@@ -745,6 +755,14 @@ _SUBJECT_WORD = re.compile(r"[^\W\d_]+|\d{2,}")
 # Rarer than this Zipf frequency a word can name a subject: reference.content_words' cut
 # (function words and the commonest verbs removed).
 _SUBJECT_ZIPF = 5.5
+
+
+def lead_source(title: str, text: str) -> str | None:
+    """Who the lead's first sentence quotes («مدیرعامل شرکت آب منطقه‌ای تهران امروز در نشست خبری
+    گفت: ...»), as a speaker key; None if it quotes no one. The source of a report's facts, not
+    the speaker of its headline (see :func:`speaker`). ``text`` is the title and lead."""
+    first = _clean(lead_sentence(title, text), first=True)
+    return _from_clause(first) if first else None
 
 
 def subject(title: str, text: str, key: str) -> frozenset[str]:

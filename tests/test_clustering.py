@@ -464,6 +464,9 @@ def test_a_name_is_the_office_the_windows_leads_give_it() -> None:
     ("تجمع مردم میناب در محکومیت حمله به مدرسه", "حمله موشکی به مدرسه دخترانه میناب", True),
     # the same rally without its judgement: its people are its actor, named by both
     ("فیلم| تجمع مردم گرگان در محکومیت تجاوز آمریکا", "تجمع مردمی «تا پای جان برای ایران» در گرگان", False),
+    # a denial with no one named is someone's statement, maybe the reaction's own: no happening
+    ("واکنش پلیس به فیلم اسارت و شکنجه یک سرباز", "تکذیب ماجرای ویدئوی شکنجه سرباز ایرانی", False),
+    ("واکنش تراکتور به قرارداد ۵ میلیون یورویی کنستانت", "قرارداد ۵ میلیون یورویی کنستانت صحت ندارد", False),
     # the actor's own comment on what it did: the other headline names it
     ("واکنش سپاه به روایت آمریکایی‌ها از ماجرای خلیج‌فارس", "جزئیات رویارویی نیروی دریایی سپاه با ناو آمریکایی", False),
     # two reactions, or a reaction and a statement: speakers decide those, not this
@@ -624,6 +627,20 @@ def test_one_speaker_by_the_name_and_the_office_its_reports_give() -> None:
 ])
 def test_numbered_units_of_one_kind_are_two_places(a: str, b: str, apart: bool) -> None:
     assert headline_pair_evidence(a, b, "units_apart") == [float(apart)] * 2
+
+
+@pytest.mark.parametrize(("b", "lead", "apart"), [
+    # the minister's statement against a report whose lead quotes the water company's chief
+    ("حجم ذخایر سدهای تهران به ۹ درصد رسید",
+     "مدیرعامل شرکت آب منطقه‌ای تهران امروز در نشست خبری اعلام کرد: حجم آب سدها ۹ درصد است.", True),
+    # the lead quotes the minister himself, or no one
+    ("جیره‌بندی آب در تهران در دستور کار نیست", "وزیر نیرو امروز در بازدید از تصفیه‌خانه گفت: جیره‌بندی نداریم.",
+     False),
+    ("حجم ذخایر سدهای تهران به ۹ درصد رسید", "حجم آب پنج سد تهران به ۱۶۲ میلیون مترمکعب رسید.", False),
+])
+def test_a_statement_against_a_report_that_quotes_someone_else(b: str, lead: str, apart: bool) -> None:
+    a = "وزیر نیرو: برای تهران جیره‌بندی آب نداریم"
+    assert headline_pair_evidence(a, b, "source_apart", ("", lead)) == [float(apart)] * 2
 
 
 def test_a_meetings_subject_is_no_place_of_it() -> None:

@@ -45,6 +45,13 @@ KNOWN_GAPS = {
     "probe8-c7-fidan-visit": "a visitor's meetings with the foreign minister and the president join across: no "
                              "report tells that «عراقچی» is the minister or «پزشکیان» the president, so a name "
                              "against an office cannot be told",
+    # a tenth newcomer's cases in the style of news sites (variants/probe9-*), wrong at 3 of 10 when
+    # written (one of them, the roundup, by its answer: see cases.json), 2 now, both of probe8-c2's kind:
+    "probe9-c3-water-officials": "the energy minister's statement and the water company chief's figures on "
+                                 "Tehran's water the same day join: the chief is named only in his reports' leads, "
+                                 "a source the fit weighs softly (source_apart), not a headline's speaker",
+    "probe9-c9-internet-tariff": "the regulator's tariff rise and the minister's suspension of it join: the "
+                                 "regulator's act names no speaker, and the minister's statement retells it",
 }
 
 
