@@ -266,8 +266,9 @@ def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Menti
     # story touches (a weather warning for fourteen provinces), which is not its place. A
     # headline that names only a sea or a region of the world («پالایشگاه ستاره خلیج فارس»,
     # «تنش در خاورمیانه») has not said where: the lead's places are added.
+    met, kind = (meeting(title), meeting_kind(title)) if title else (None, None)
     # a meeting's or call's subject is no place of it (places.without_topic)
-    place = where(without_topic(title) if meeting_kind(title) or meeting(title) else title) if title else frozenset()
+    place = where(without_topic(title) if met or kind else title) if title else frozenset()
     if not on_land(place):
         place = place | where(text)
     # a crowd is where it gathers: «مادران گرگانی در سوگ دختران میناب» happens in Gorgan, a rally
@@ -278,9 +279,9 @@ def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Menti
     said, name = speaker_and_name(title, text) if title else (None, None)
     return Mentions(numbers(title_tokens), dates(text), years(text), weekdays(text), is_media_item(title), place,
                     said, headline_words(title), judgement(title) if title else None, title_words(title),
-                    is_digest(title), gathered, meeting=meeting(title) if title else None,
+                    is_digest(title), gathered, meeting=met,
                     subject=subject(title, text, said) if said else frozenset(),
-                    meeting_kind=meeting_kind(title) if title else None,
+                    meeting_kind=kind,
                     market=market(title) if title else None,
                     offices=_offices(title, text) + (((name, said),) if name and said else ()),
                     units=units(f"{title} {lead_sentence(title, text)}"),

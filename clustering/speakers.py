@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from clustering.places import PEOPLE, country, fold, gazetteer, local, name_key
@@ -409,6 +410,7 @@ _CROWD_JUDGES = re.compile(r"\sدر\s+(?:محکومیت|اعتراض\s+به|حم
                            r"|\sعلیه\s")
 
 
+@lru_cache(maxsize=4096)  # each headline's readers ask for it several times in a row
 def _first_segment(title: str) -> str:
     """A headline's first segment, without a format label before or after it («فیلم | ...», «... + فیلم»)."""
     head = _clean(title, first=False)
