@@ -879,8 +879,12 @@ def same_speaker(a: str | None, b: str | None) -> bool | None:
     True when equal, or when one's distinctive words (not offices and titles) all occur in the
     other with no clash of roles («عراقچی» and «وزیر امور خارجه عراقچی»). False when both hold
     the same role for different places or bodies («استاندار لرستان», «استاندار کرمانشاه»), when
-    they hold different roles («استاندار لرستان», «معاون استاندار لرستان»), or when two bare
-    names differ («لاوروف», «مدودف»). A country and a person («روسیه», «لاوروف») cannot be told.
+    they hold different roles («استاندار لرستان», «معاون استاندار لرستان»), when two bare
+    names, countries or bodies differ («لاوروف», «مدودف»), or when they name different countries
+    («وزیر امور خارجه آمریکا», «وزیر امور خارجه جمهوری اسلامی»; one country's two names are
+    one). A country and a person («روسیه», «لاوروف»), a person and a body, an office abroad and
+    a bare office (Iran's, as Persian outlets write it), and someone's office or envoy and him
+    («رییس دفتر روحانی», «روحانی») cannot be told.
     """
     if a is None or b is None:
         return None
