@@ -82,7 +82,8 @@ def is_digest(title: str) -> bool:
 _GOODS = {
     "currency": "دلار یورو ارز درهم پوند لیر یوان روبل",
     "gold": "طلا سکه",
-    "stocks": "بورس سهام فرابورس",
+    "stocks": "بورس سهام",
+    "otc": "فرابورس",  # the OTC market's index is not the Tehran exchange's
     "oil": "نفت برنت",
     "fuel": "بنزین گازوئیل",
     "car": "خودرو خودروها پژو پراید سمند تیبا دنا",
@@ -92,7 +93,7 @@ _GOODS = {
     "metal": "مس آهن فولاد",
 }
 _GOODS_OF = {w.replace("\u200c", ""): g for g, words in _GOODS.items() for w in words.split()}
-_PRICE_WORD = re.compile(r"(?<![\u0600-\u06FF])(?:قیمت|نرخ|بهای|شاخص\s+(?:کل|بورس))(?![\u0600-\u06FF])")
+_PRICE_WORD = re.compile(r"(?<![\u0600-\u06FF])(?:قیمت|نرخ|بهای|شاخص\s+(?:کل|بورس|فرابورس))(?![\u0600-\u06FF])")
 _AMOUNT = re.compile(r"^(?:[0-9۰-۹٫.,]+|هزار|میلیون|میلیارد|صد)$")
 _WORLD = frozenset({"جهانی", "جهان", "بینالمللی"})
 _UNITS = frozenset({"دلار", "یورو", "درهم", "پوند", "لیر", "یوان", "روبل"})  # «۴۰۰ دلار»; «۱۸ ارز» is 18 currencies
@@ -108,7 +109,7 @@ def market(title: str) -> frozenset[str] | None:
     words = re.findall(r"[\u0600-\u06FF0-9۰-۹٫.,]+", flat)
     goods = {_GOODS_OF[w] for k, w in enumerate(words)
              if w in _GOODS_OF and not (w in _UNITS and k and _AMOUNT.match(words[k - 1]))}
-    if "شاخص" in words and ("کل" in words or "بورس" in words):
+    if "شاخص" in words and ("کل" in words or "بورس" in words) and "otc" not in goods:
         goods.add("stocks")
     if not goods:
         return None

@@ -137,33 +137,33 @@ OUTSIDE_FIT: frozenset[str] = frozenset({"reaction_to_happening", "reactions_apa
 SAME_STORY = PairModel(
     weights=(
         0.5237,  # chars
-        82.205,  # dense_gap
-        3.1954,  # lexical
-        0.3933,  # rare
-        0.3787,  # numbers_conflict
-        -1.106,  # same_source
-        2.2622,  # date_shared
-        -1.0587,  # date_conflict
-        0.053,  # weekday_conflict
-        0.1342,  # media
-        4.0918,  # media_chars
-        -20.6353,  # media_dense_gap
-        -46.4754,  # same_source_dense
-        0.3918,  # same_source_lexical
-        0.3955,  # place_shared
+        82.1678,  # dense_gap
+        3.2134,  # lexical
+        0.3969,  # rare
+        0.3845,  # numbers_conflict
+        -1.0981,  # same_source
+        2.2587,  # date_shared
+        -1.0538,  # date_conflict
+        0.0542,  # weekday_conflict
+        0.1177,  # media
+        4.1258,  # media_chars
+        -20.4482,  # media_dense_gap
+        -46.7712,  # same_source_dense
+        0.387,  # same_source_lexical
+        0.3999,  # place_shared
         -6.0,  # place_conflict
         -6.0,  # country_conflict
-        -1.2049,  # town_shared
-        5.7858,  # site_shared
-        1.2146,  # speaker_shared
+        -1.2174,  # town_shared
+        5.7842,  # site_shared
+        1.2152,  # speaker_shared
         -6.0,  # speaker_conflict
-        2.2072,  # speaker_named
-        0.2068,  # speaker_absent
-        -0.5766,  # source_apart
-        -1.137,  # speaker_unmatched
-        -0.5715,  # place_one_sided
-        -1.9751,  # home_abroad
-        -2.0004,  # stock_shared
+        2.1896,  # speaker_named
+        0.2071,  # speaker_absent
+        -0.5815,  # source_apart
+        -1.0527,  # speaker_unmatched
+        -0.5777,  # place_one_sided
+        -1.9703,  # home_abroad
+        -1.9915,  # stock_shared
         -6.0,  # reaction_to_happening
         -6.0,  # reactions_apart
         -6.0,  # digest
@@ -173,7 +173,7 @@ SAME_STORY = PairModel(
         -6.0,  # units_apart
         -6.0,  # figures_next_day
     ),
-    bias=-4.1005,
+    bias=-4.1048,
 )
 
 

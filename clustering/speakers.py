@@ -387,14 +387,17 @@ _JUDGED_ACT = frozenset(fold(w).replace("\u200c", "") for w in (
 
 
 def _judge_before_act(head: str) -> str | None:
-    """The office or country before the judged act («سخنگوی وزارت ... حمله ... را محکوم کرد»)."""
+    """The office, country or one-word name before the judged act («سخنگوی وزارت ... حمله ... را
+    محکوم کرد», «بقائی حمله ... را محکوم کرد»)."""
     words = head.split()
     for k, word in enumerate(words[1:8], start=1):
         if fold(word).replace("\u200c", "") in _JUDGED_ACT:
             subject = " ".join(words[:k])
             if _speaker_like(subject) and (_starts_with_office(_words(subject)) or _is_country(subject)):
                 return speaker_key(subject)
-            return None
+            # one name alone before the act: «بقائی حمله ... به بیروت را محکوم کرد»
+            key = speaker_key(subject) if k == 1 and _speaker_like(subject) else None
+            return key if key and is_bare_name(key) and not find_places(subject) else None
     return None
 
 
@@ -485,8 +488,9 @@ def meeting(title: str) -> tuple[str, str] | None:
 
 
 # «وزیران نفت ایران و عراق»: one plural office of two countries, two people
-_PLURAL_OFFICE = re.compile(r"^" + _MEETING_NOUN + r"\s+(وزیران|وزرای|روسای|رؤسای|رییسان|رئیسان|سفرای)\s+(.{1,40}?)"
-                            r"\s+و\s+(\S.{0,40})$")
+_PLURAL_OFFICE = re.compile(r"^(?:" + _MEETING_NOUN + r"\s+)?(وزیران|وزرای|روسای|رؤسای|رییسان|رئیسان|سفرای)"
+                            r"\s+(.{1,40}?)\s+و\s+(\S.{0,60})$")
+_TALKS = re.compile(r"(?<![\u0600-\u06FF])(?:دیدار|ملاقات|گفت\s?و\s?گو|رایزنی)(?![\u0600-\u06FF])")
 _SINGULAR = {"وزیران": "وزیر", "وزرای": "وزیر", "روسای": "رییس", "رؤسای": "رییس", "رییسان": "رییس", "رئیسان": "رییس",
              "سفرای": "سفیر"}
 
@@ -504,8 +508,14 @@ def _one_office_of_two(first: str) -> tuple[str, str] | None:
             break
     else:
         return None
-    other = _cut(m.group(3))
-    if not other or not _is_country(other):
+    # the second country: the next one or two words («... و تاجیکستان دیدار و گفت‌وگو کردند»)
+    rest = m.group(3).split()
+    other = next((" ".join(rest[:n]) for n in (2, 1) if len(rest) >= n and _is_country(" ".join(rest[:n]))), None)
+    if other is None:
+        return None
+    # the plural opens the headline: a meeting only if it says one («... دیدار و گفت‌وگو کردند»),
+    # not «وزیران خارجه ایران و عمان خواستار ... شدند»
+    if first.startswith(m.group(1)) and not _TALKS.search(m.group(3)):
         return None
     a, b = (speaker_key(f"{_SINGULAR[m.group(1)]} {office} {c}") for c in (home, other))
     return (a, b) if a and b else None
@@ -882,8 +892,9 @@ def same_speaker(a: str | None, b: str | None) -> bool | None:
     they hold different roles («استاندار لرستان», «معاون استاندار لرستان»), when two bare
     names, countries or bodies differ («لاوروف», «مدودف»), or when they name different countries
     («وزیر امور خارجه آمریکا», «وزیر امور خارجه جمهوری اسلامی»; one country's two names are
-    one). A country and a person («روسیه», «لاوروف»), a person and a body, an office abroad and
-    a bare office (Iran's, as Persian outlets write it), and someone's office or envoy and him
+    one), a bare office or body being Iran's as Persian outlets write it («سخنگوی وزارت امور
+    خارجه» is not «وزارت امور خارجه عراق»). A country and a person («روسیه», «لاوروف»), a person
+    and a body, a bare name and an office abroad, and someone's office or envoy and him
     («رییس دفتر روحانی», «روحانی») cannot be told.
     """
     if a is None or b is None:
@@ -892,6 +903,10 @@ def same_speaker(a: str | None, b: str | None) -> bool | None:
     if a == b:
         return True
     na, nb = _nations(a), _nations(b)
+    # a country speaks through its foreign ministry: «عراق ... را محکوم کرد», «وزارت خارجه عراق»
+    for x, y, nx, ny in ((a, b, na, nb), (b, a, nb, na)):
+        if _is_country(x) and {"وزارت", "خارجه"} <= set(y.split()) and (ny or frozenset({"IR"})) == nx:
+            return True
     # one country by two names: «وزیر امور خارجه آمریکا», «وزیر امور خارجه ایالات متحده»
     same = _same_words(*map(_without_countries, (a, b))) if na == nb and na else _same_words(a, b)
     if same is False:
@@ -902,7 +917,10 @@ def same_speaker(a: str | None, b: str | None) -> bool | None:
         if na and nb and not (na <= nb or nb <= na):  # «عربستان و قطر» is not «روسیه و قطر»
             return False
         if not (na and nb) and (na | nb) - {"IR"}:
-            return None
+            # a bare office or body is Iran's, as Persian outlets write it: «سخنگوی وزارت امور خارجه»
+            # is not «وزارت امور خارجه عراق»; a bare name may be anyone's
+            bare = b if na else a
+            return False if not is_bare_name(bare) and not _is_country(bare) and "IR" not in (na | nb) else None
     return same
 
 

@@ -555,6 +555,8 @@ def test_a_happening_at_one_towns_site(a: str, b: str, site: bool) -> None:
      "قیمت طلا، سکه و دلار امروز ۲۹ آذر ۱۴۰۵ + جدول", False),
     # a price in dollars is no dollar market: a phone's launch price quotes no market
     ("آیفون ۲۰۲۰ SE با قیمت ۴۰۰ دلار رونمایی شد", "سکه ۸۰ هزار تومان ارزان شد | جدیدترین قیمت طلا و سکه", False),
+    # the Tehran exchange's index and the OTC market's («فرابورس») on one day
+    ("شاخص کل بورس ۲۵ هزار واحد رشد کرد", "شاخص فرابورس ۳۱۰ واحد افزایش یافت", True),
 ])
 def test_price_posts_of_two_markets_are_apart(a: str, b: str, apart: bool) -> None:
     assert headline_pair_evidence(a, b, "markets_apart") == [float(apart)] * 2
@@ -575,6 +577,8 @@ def test_price_posts_of_two_markets_are_apart(a: str, b: str, apart: bool) -> No
     ("دیدار وزیران خارجه ایران و عمان در تهران", "دیدار وزیر خارجه عمان با رئیس‌جمهور", True),
     ("دیدار وزیران نفت ایران و عراق در بغداد", "دیدار وزیر نفت ایران با وزیر نفت عراق", False),
     ("دیدار وزیران نفت و گاز", "دیدار وزیر نفت با نخست‌وزیر عراق", False),  # no countries: not read
+    ("رؤسای جمهور ایران و تاجیکستان دیدار و گفت‌وگو کردند", "دیدار رئیس‌جمهور تاجیکستان با رئیس مجلس", True),
+    ("وزیران خارجه ایران و عمان خواستار آتش‌بس شدند", "دیدار وزیر خارجه عمان با رئیس‌جمهور", False),  # no meeting
     # one party speaking at the meeting, and two parties joined by «و»
     ("عراقچی در دیدار فیدان: امنیت منطقه به دست کشورهای منطقه است", "پزشکیان در دیدار فیدان: روابط راهبردی شود",
      True),

@@ -165,11 +165,17 @@ SAME = [
     # a body's spokesman and the same spokesman named more fully
     ("سخنگوی وزارت بهداشت", "سخنگوی وزارت بهداشت ایران", True),
     # one office of two countries («جمهوری اسلامی» is Iran), and an office abroad against a bare
-    # office, which Persian outlets use for Iran's own: not one speaker
+    # office, which Persian outlets use for Iran's own: two speakers
     (speaker_key("وزیر امور خارجه جمهوری اسلامی"), speaker_key("وزیر امور خارجه آمریکا"), False),
     (speaker_key("وزیر خارجه کشورمان"), speaker_key("وزیر خارجه ایالات متحده"), False),
-    (speaker_key("وزیر امور خارجه"), speaker_key("وزیر امور خارجه آمریکا"), None),
-    ("شورای عالی امنیت ملی", "شورای امنیت داخلی رژیم صهیونیستی", None),
+    (speaker_key("وزیر امور خارجه"), speaker_key("وزیر امور خارجه آمریکا"), False),  # a bare office is Iran's
+    (speaker_key("سخنگوی وزارت خارجه"), speaker_key("وزارت خارجه عراق"), False),
+    ("بقایی", speaker_key("وزیر امور خارجه آمریکا"), None),  # a bare name may be anyone's
+    # a country speaks through its foreign ministry, Iran through the bare one; not through its minister
+    ("عراق", speaker_key("وزارت خارجه عراق"), True),
+    ("ایران", speaker_key("سخنگوی وزارت خارجه"), True),
+    ("عراق", speaker_key("وزارت خارجه ایران"), False),
+    ("شورای عالی امنیت ملی", "شورای امنیت داخلی رژیم صهیونیستی", False),
     # someone who works for the other: his office, his ambassador, the council's secretary
     ("روحانی", "رییس دفتر روحانی", None),
     ("ایران", "سفیر ایران", None),
@@ -224,6 +230,7 @@ def test_same_speaker_over_headlines() -> None:
 @pytest.mark.parametrize(("title", "actor"), [
     ("واکنش پاکستان به حمله به کنسولگری ایران در هرات", "پاکستان"),
     ("چین حمله به کنسولگری ایران در هرات را محکوم کرد", "چین"),
+    ("بقائی حمله رژیم صهیونیستی به ضاحیه بیروت را محکوم کرد", "بقایی"),  # one name before the act
     ("محکومیت حمله به کنسولگری ایران در هرات از سوی عمان", "عمان"),
     ("فیلم | واکنش صریح روحانی به تهدیدات اخیر ترامپ", "روحانی"),
     ("تصاویر / واکنش صریح روحانی به تهدیدات اخیر ترامپ", "روحانی"),  # a label before «/» too
