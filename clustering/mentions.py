@@ -258,6 +258,7 @@ def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Menti
         lead_source,
         meeting,
         meeting_kind,
+        offices_told,
         speaker_and_name,
         subject,
         title_words,
@@ -284,17 +285,7 @@ def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Menti
                     subject=subject(title, text, said) if said else frozenset(),
                     meeting_kind=kind,
                     market=market(title) if title else None,
-                    offices=_offices(title, text) + (((name, said),) if name and said else ()),
+                    offices=offices_told(title, text) + (((name, said),) if name and said else ()),
                     units=units(f"{title} {lead_sentence(title, text)}"),
                     denial=is_denial(title) if title else False,
                     source=lead_source(title, text) if title else None)
-
-
-def _offices(title: str, text: str) -> tuple[tuple[str, str], ...]:
-    """The names a report gives an office (speakers.appositions), in its headline and its lead
-    read apart: ``text`` is the title and lead (ArticleView.text), and a headline's last words
-    run into the lead's first («... تامین شود وزیر امور خارجه کشورمان ...»)."""
-    from clustering.speakers import appositions
-
-    lead = text[len(title):] if title and text.startswith(title) else text
-    return (appositions(title) if title else ()) + appositions(lead)

@@ -418,8 +418,10 @@ def on_land(ids: Iterable[str], gaz: Gazetteer | None = None) -> frozenset[str]:
     return frozenset(p for p in ids if p in g.places and g.places[p].kind != "area" and not _is_sea(g.places[p]))
 
 
-# What a meeting or a statement is about is no place of it: «رایزنی عراقچی و فیدان درباره تحولات
-# سوریه و قفقاز» happened in Tehran, wherever its subject is (to the end of the clause).
+# What a meeting is about is no place of it: «رایزنی عراقچی و فیدان درباره تحولات سوریه و قفقاز»
+# happened in Tehran, wherever its subject is (to the end of the clause). Read on meeting headlines
+# only (clustering.mentions): on every headline it cost rss2020_dev's left-out pair F1 0.493 -> 0.466
+# (python -m benchmarks.fit_clustering, 2026-12-01).
 _TOPIC = re.compile(r"(?:درباره|در\s*باره|در\s+مورد|پیرامون|در\s+خصوص)\s+[^،:؛|/«»]+")
 
 

@@ -181,6 +181,11 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+def _plain(word: str) -> str:
+    """A word folded and joined («رئیس‌جمهور» -> «رییسجمهور»), as ROLES and BODIES hold it."""
+    return fold(word).replace("\u200c", "")
+
+
 def _folded(phrase: str) -> str:
     """A phrase's words folded as speaker keys are: letters, honorifics dropped, offices unified."""
     text = " ".join(_words(phrase.replace("(ره)", " ").replace("(ع)", " ").strip(" ،:؛.-–")))
@@ -225,7 +230,7 @@ def _cut(phrase: str) -> str:
     out: list[str] = []
     words = re.split("[،؛]", phrase)[0].split()
     for k, w in enumerate(words):
-        folded = fold(w).replace("\u200c", "")
+        folded = _plain(w)
         before = fold(out[-1]) if out else ""
         after = fold(words[k + 1]) if k + 1 < len(words) else ""
         # «امام جمعه» is a title, not a weekday; «ستاد مقابله با کرونا», «مدیر نظارت بر ...» are
@@ -391,7 +396,7 @@ def _judge_before_act(head: str) -> str | None:
     محکوم کرد», «بقائی حمله ... را محکوم کرد»)."""
     words = head.split()
     for k, word in enumerate(words[1:8], start=1):
-        if fold(word).replace("\u200c", "") in _JUDGED_ACT:
+        if _plain(word) in _JUDGED_ACT:
             subject = " ".join(words[:k])
             if _speaker_like(subject) and (_starts_with_office(_words(subject)) or _is_country(subject)):
                 return speaker_key(subject)
@@ -552,13 +557,13 @@ def _crowd_actor(first: str) -> str | None:
     words = first[: m.start()].split() if m else first.split()
     # the crowd opens the headline: «تجمع (مردم) X», «مردم X», «دانشجویان X-ی»
     people = bool(words) and fold(words[0]) in PEOPLE
-    if not words or not (people or fold(words[0]).replace("\u200c", "") in _RALLY):
+    if not words or not (people or _plain(words[0]) in _RALLY):
         return None
     # people are of the town that follows them («مادران گرگانی در سوگ دختران میناب»); a rally
     # is where its headline puts it before any judgement («تجمع مردمی ... در گرگان»)
     found = _below_country(" ".join(words[:2] if people else words))
     # «تجمع یزدی‌ها»: a town's people by their plural adjective
-    if not found and len(words) > 1 and (plural := fold(words[1]).replace("\u200c", "")).endswith("یها"):
+    if not found and len(words) > 1 and (plural := _plain(words[1])).endswith("یها"):
         found = _below_country(f"مردم {plural[:-2]}")
     # keyed by the place's id, which no headline's words name: a rally in Minab is not the
     # strike on Minab that it condemns (named_in), and the rallies of two towns differ (same_speaker)
@@ -684,18 +689,13 @@ def _office_in_lead(title: str, text: str) -> str | None:
 
 # Where an office in running text ends: a word of time or a preposition (_CUT), «و», or the
 # meeting or saying it is the subject of («... رئیس‌جمهور کشورمان دیدار و گفت‌وگو کرد»).
-_OFFICE_END = _CUT | frozenset({"و", "دیدار", "ملاقات", "گفتوگو", "گفت‌وگو", "گفتگو", "رایزنی", "تماس", "کرد", "کردند",
+_OFFICE_END = _CUT | frozenset({"و", "دیدار", "ملاقات", "گفتوگو", "گفتگو", "رایزنی", "تماس", "کرد", "کردند",
                                 "گفت", "گفته", "میگوید", "نوشت", "افزود", "اعلام", "خواستار", "است", "بود", "شد",
                                 "کرده", "داد", "دانست", "خواند"})
 # Words before an office that are no part of a name: «... که وزیر», «این وزیر», ordinals of an office.
 _NOT_A_NAME = _OFFICE_END | ROLES | BODIES | _GENERIC | frozenset({"این", "آن", "یک", "اول", "دوم", "سوم", "وی", "او",
                                                                     "همین", "خود", "دو", "کشورمان"})
 _CLAUSES = re.compile(r"[،؛:.!؟?\n«»()\[\]\-–|/]")
-
-
-def _plain(word: str) -> str:
-    """A word folded and joined («رئیس‌جمهور» -> «رییسجمهور»), as ROLES and BODIES hold it."""
-    return fold(word).replace("\u200c", "")
 
 
 def _name_word(word: str) -> bool:
@@ -752,10 +752,21 @@ _CIRCUMSTANCE = re.compile(
 _LEAD_END = re.compile(r"[.!؟?\n]")
 
 
+def lead_text(title: str, text: str) -> str:
+    """The lead: ``text`` is the title and lead (ArticleView.text), or the lead alone."""
+    return text[len(title):] if title and text.startswith(title) else text
+
+
 def lead_sentence(title: str, text: str) -> str:
-    """The lead's first sentence: ``text`` is the title and lead (ArticleView.text), or the lead alone."""
-    lead = text[len(title):] if text.startswith(title) else text
-    return _LEAD_END.split(lead.strip(), maxsplit=1)[0]
+    """The lead's first sentence (``text`` as :func:`lead_text` reads it)."""
+    return _LEAD_END.split(lead_text(title, text).strip(), maxsplit=1)[0]
+
+
+def offices_told(title: str, text: str) -> tuple[tuple[str, str], ...]:
+    """The names a report gives an office (:func:`appositions`), its headline and its lead read
+    apart: a headline's last words would run into the lead's first («... تامین شود وزیر امور
+    خارجه کشورمان ...»). ``text`` as :func:`lead_text` reads it."""
+    return (appositions(title) if title else ()) + appositions(lead_text(title, text))
 # Words of time name no subject: one governor's dust plan «امسال» and his water plan «تا پایان امسال».
 _TIME_WORDS = frozenset({
     "امروز", "دیروز", "فردا", "امشب", "امسال", "پارسال", "روز", "هفته", "ماه", "سال", "ساعت", "صبح", "ظهر",
