@@ -956,4 +956,8 @@ def _same_words(a: str, b: str) -> bool | None:
     # «پلیس پایتخت») cannot be told
     if not ra and not rb and da and db and _kind(a) == _kind(b):
         return False
+    # an office of one body against another body: «فرمانده قرارگاه خاتم» is not «وزارت دفاع»
+    # (an office of that body shares its words and is one with it above)
+    if bool(ra) != bool(rb) and da and db and not da & db and _kind(b if ra else a) == "body":
+        return False
     return None

@@ -155,6 +155,11 @@ SAME = [
     ("محمدیان", "پلیس پایتخت", None),
     # two bodies
     ("سپاه", "ارتش", False),
+    # an office of one body and another body; an office of the body is the body
+    (speaker_key("فرمانده قرارگاه خاتم"), speaker_key("وزارت دفاع"), False),
+    (speaker_key("مدیرکل مدیریت بحران"), speaker_key("اورژانس"), False),
+    (speaker_key("وزیر دفاع"), speaker_key("وزارت دفاع"), True),
+    (speaker_key("فرمانده کل سپاه"), speaker_key("سپاه پاسداران"), True),
     # an office without a name and a name without an office: cannot be told
     ("سخنگوی وزارت امور خارجه", "بقایی", None),
     # a minister and a spokesman of one ministry are two people
