@@ -799,8 +799,14 @@ def subject(title: str, text: str, key: str) -> frozenset[str]:
     """
     from clustering.reference import zipf
 
-    said = f"{_first_segment(title)} {_CIRCUMSTANCE.sub(' ', ' ' + lead_sentence(title, text))}"
-    drop = set(key.split()) | _TIME_WORDS
+    head = _first_segment(title)
+    lead = _clean(lead_sentence(title, text), first=True)  # without «به گزارش ایرنا،»
+    drop = set(key.split()) | _TIME_WORDS | _AGENCIES
+    # who speaks is not what is said: the headline's «X:» and the lead's «X ... گفت:»
+    for phrase in (_from_colon(title), _from_clause(lead)):
+        drop |= set(phrase.split()) if phrase else set()
+    drop |= {w for _name, office in offices_told(title, text) for w in _name.split()}
+    said = f"{head} {_CIRCUMSTANCE.sub(' ', ' ' + lead)}"
     words = _SUBJECT_WORD.findall(fold(said).replace("\u200c", " "))
     return frozenset(w for w in words
                      if w not in drop and (w[0].isdigit() or (len(w) > 2 and zipf(w) <= _SUBJECT_ZIPF)))

@@ -680,6 +680,21 @@ def test_one_speakers_statements_on_two_subjects_are_apart(b: tuple[str, str], a
     assert statements_apart(_HEATERS, b) == [float(apart)] * 2
 
 
+def test_a_wire_credit_and_the_speakers_name_are_no_shared_subject() -> None:
+    # two agencies' leads of one press conference on two subjects (a newcomer's day of three
+    # agencies): «به گزارش ...» and the spokesman's name in both leads are no subject in common
+    water = ("بقائی: حقابه ایران از هیرمند باید به طور کامل تحویل شود",
+             "به گزارش ایرنا، اسماعیل بقائی سخنگوی وزارت امور خارجه در نشست خبری امروز گفت: بر اساس معاهده "
+             "۱۳۵۱ طرف افغان موظف به تحویل کامل حقابه ایران است.")
+    agency = ("بقائی: همکاری با آژانس فقط در چارچوب قانون مجلس ادامه می‌یابد",
+              "به گزارش خبرگزاری تسنیم، اسماعیل بقائی گفت: همکاری ایران با آژانس صرفا در چارچوب قانون "
+              "مصوب مجلس ادامه می‌یابد.")
+    retold = ("بقائی: افغانستان حقابه هیرمند را کامل تحویل دهد",
+              "به گزارش خبرگزاری تسنیم، اسماعیل بقائی گفت: طرف افغان موظف به تحویل حقابه است.")
+    assert statements_apart(water, agency) == [1.0, 1.0]
+    assert statements_apart(water, retold) == [0.0, 0.0]
+
+
 def test_words_of_time_are_no_shared_subject() -> None:
     dust = ("استاندار خوزستان: ۵۰ هزار هکتار از کانون‌های گرد و غبار امسال نهال‌کاری می‌شود", "")
     water = ("استاندار خوزستان: آبرسانی پایدار به روستاهای غیزانیه تا پایان امسال انجام می‌شود", "")
