@@ -121,7 +121,9 @@ class PairModel:
 # events: 0 of 7 such candidate pairs of rss2020_dev were one (its coin posts against the oil
 # price and a phone's dollar price); the other sets hold almost no price posts. A sixth
 # newcomer's dollar against the stock index, and four markets of a made-up day of three agencies
-# (tests/cases/streams) merged without it. Numbered units of one kind with no number in common
+# (tests/cases/streams) merged without it; a price post may quote no «قیمت» («دلار ... به کانال
+# ۱۴۲ هزار تومان برگشت», a newcomer's two-day stream of three agencies, 2026-12-01).
+# Numbered units of one kind with no number in common
 # (mentions.units: metro line 1 and line 4, a gas field's phases) are two places; no title or
 # lead of the four sets names two such units in one candidate pair, and a ninth newcomer's metro
 # lines merged without it.

@@ -557,6 +557,12 @@ def test_a_happening_at_one_towns_site(a: str, b: str, site: bool) -> None:
     ("آیفون ۲۰۲۰ SE با قیمت ۴۰۰ دلار رونمایی شد", "سکه ۸۰ هزار تومان ارزان شد | جدیدترین قیمت طلا و سکه", False),
     # the Tehran exchange's index and the OTC market's («فرابورس») on one day
     ("شاخص کل بورس ۲۵ هزار واحد رشد کرد", "شاخص فرابورس ۳۱۰ واحد افزایش یافت", True),
+    # a price post without the word «قیمت»: a figure in toman, a channel, index points
+    ("دلار در بازار آزاد به کانال ۱۴۲ هزار تومان برگشت", "قیمت سکه و طلا امروز ۶ دی / سکه امامی ۱۳۸ میلیون تومان شد",
+     True),
+    ("بازار خودرو؛ پراید ۷۰ میلیون تومانی شد", "سکه ۸۰ هزار تومان ارزان شد", True),
+    ("بورس سبز شد؛ شاخص ۱۸ هزار واحد بالا رفت", "یورو به کانال ۱۵۰ هزار تومان رسید", True),
+    ("دلار در بازار آزاد به کانال ۱۴۲ هزار تومان برگشت", "دلار آزاد ۹۰۰ تومان ارزان شد", False),
 ])
 def test_price_posts_of_two_markets_are_apart(a: str, b: str, apart: bool) -> None:
     assert headline_pair_evidence(a, b, "markets_apart") == [float(apart)] * 2
