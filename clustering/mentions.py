@@ -65,9 +65,17 @@ _TIMES = frozenset({"امروز", "فردا", "دیروز", "امشب", "ساع�
                     "شب", "اکنون", "حالا", "زمان", "دهه", "قرن", "اوایل", "اواسط", "اواخر", "نیمه"})
 
 
+# An opinion piece under its label («یادداشت | ...», «تحلیل | ...», «سرمقاله: ...») reports no
+# happening: its own event, as a digest is, however much it shares with the news it discusses (a
+# newcomer's full-body day of three sites: «تحلیل | اسنپ‌بک؛ ...» joined Pompeo's push for the arms
+# embargo). No title of the four labelled sets carries such a label.
+_OPINION_HEAD = re.compile(r"^\s*(?:یادداشت|تحلیل|سرمقاله|دیدگاه|یادداشت\s+روز|تحلیل\s+روز)\s*[|:/؛]")
+
+
 def is_digest(title: str) -> bool:
-    """Whether a headline rounds up several happenings (see _DIGEST_HEAD and _FROM_TO)."""
-    if _DIGEST_HEAD.search(title):
+    """Whether a headline rounds up several happenings (see _DIGEST_HEAD and _FROM_TO), or is an
+    opinion piece (_OPINION_HEAD): either is its own event."""
+    if _DIGEST_HEAD.search(title) or _OPINION_HEAD.search(title.replace("\u200c", " ")):
         return True
     m = _FROM_TO.search(title)
     return bool(m) and m.group(1).split()[0] not in _TIMES and not any(c.isdigit() for c in m.group(1).split()[0])
@@ -174,7 +182,7 @@ class Mentions:
     headline_words: frozenset[str] = frozenset()  # the title's words, folded as speaker keys are
     judge: str | None = None  # who reacts, if the headline is a reaction ("" unread; speakers.judgement)
     title_words: frozenset[str] = frozenset()  # every word of the title, folded as speaker keys are
-    digest: bool = False  # a headline over several happenings (see is_digest)
+    digest: bool = False  # a headline over several happenings, or an opinion piece (see is_digest)
     crowd: str | None = None  # the rally or town's people a headline is about (speakers.crowd)
     meeting: tuple[str, str] | None = None  # the two parties of a meeting or call (speakers.meeting)
     meeting_kind: str | None = None  # "call" or "meeting" (speakers.meeting_kind)

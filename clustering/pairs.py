@@ -53,7 +53,8 @@ FEATURES: tuple[str, ...] = (
     "reaction_to_happening",  # one reacts («... را محکوم کرد»); the other, no statement, names not who reacts
     "reactions_apart",  # both react, and who reacts is read on both and not one (speakers.same_speaker); or one
     # reacts and the other speaks, and the two are known to differ
-    "digest",  # one of the two rounds up several happenings (mentions.is_digest), and they are no copies
+    "digest",  # one of the two rounds up several happenings or is an opinion piece (mentions.is_digest), and
+    # they are no copies
     "meetings_apart",  # two meetings or calls with one party in common and the other known to differ, or
     # a call and a meeting (speakers.meeting_kind)
     "subjects_apart",  # one speaker, and what the two statements are about shares no word (speakers.subject)

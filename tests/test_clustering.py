@@ -487,6 +487,11 @@ def test_a_reaction_to_a_happening_is_marked(a: str, b: str, reaction: bool) -> 
     ("خبرهای کوتاه فارس؛ از آماده‌باش مراکز درمانی تا درگیری با شکارچیان", "آماده‌باش مراکز درمانی فارس", True),
     # the same roundup retyped by another outlet is a copy, not another happening
     ("اخبار کوتاه اردبیل / کالاهای اساسی تامین شد", "اخبار کوتاه اردبیل/ کالاهای اساسی تامین شد", False),
+    # an opinion piece under its label reports no happening (a newcomer's full-body day of three sites)
+    ("تحلیل | اسنپ‌بک؛ آخرین برگ ترامپ علیه برجام؟", "تلاش دوباره پمپئو برای تمدید تحریم تسلیحاتی ایران", True),
+    ("یادداشت | بورس؛ حباب یا فرصت؟", "رکوردشکنی دوباره بورس؛ شاخص کل ۲۵ هزار واحد بالا رفت", True),
+    # an analyst who speaks, or a report of someone's analysis, is no opinion piece of the outlet
+    ("تحلیلگر روس: ایران حق دارد به پایگاه‌های آمریکا حمله کند", "حمله موشکی ایران به پایگاه‌های آمریکا", False),
     # a range of time, or a figure of speech, is no roundup
     ("از امروز تا پایان هفته هوای تهران سرد می‌شود", "هوای تهران تا پایان هفته سرد می‌شود", False),
     ("از شایعه تا واقعیت سوسیس با گوشت گربه", "تولید سوسیس با گوشت گربه شایعه است", False),
