@@ -199,14 +199,15 @@ _GREGORIAN_MONTHS = ("ژانویه", "فوریه", "مارس", "آوریل", "م
 _BEFORE_A_YEAR = frozenset(_MONTHS + _GREGORIAN_MONTHS + ("سال", "سالهای", "سال‌های"))
 
 
-def numbers(tokens: tuple[str, ...] | list[str]) -> frozenset[str]:
-    """Figures among tokens; one-digit ones (۵ ٫ ۶, «۲ میلیون») are too common to tell events apart.
+def numbers(tokens: tuple[str, ...] | list[str], digits: int = 2) -> frozenset[str]:
+    """Figures of at least ``digits`` digits among tokens; one-digit ones (۵ ٫ ۶, «۲ میلیون») are
+    too common to tell one day's events apart.
 
     A year after a month or «سال» («۷ آذر ۱۴۰۵», «سال ۲۰۲۶») is a date, not a figure.
     """
     out = set()
     for k, t in enumerate(tokens):
-        if not (t.isdigit() and len(t) > 1):
+        if not (t.isdigit() and len(t) >= digits):
             continue
         value = t.translate(_DIGITS)
         if len(value) == 4 and k > 0 and tokens[k - 1] in _BEFORE_A_YEAR:
