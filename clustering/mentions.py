@@ -292,13 +292,14 @@ def mentions(title_tokens: tuple[str, ...], text: str, title: str = "") -> Menti
     if gathered:
         place = frozenset({gathered.split()[-1]})
     said, name = speaker_and_name(title, text) if title else (None, None)
+    told = offices_told(title, text)
     return Mentions(numbers(title_tokens), dates(text), years(text), weekdays(text), is_media_item(title), place,
                     said, headline_words(title), judgement(title) if title else None, title_words(title),
                     is_digest(title), gathered, meeting=met,
-                    subject=subject(title, text, said) if said else frozenset(),
+                    subject=subject(title, text, said, told) if said else frozenset(),
                     meeting_kind=kind,
                     market=market(title) if title else None,
-                    offices=offices_told(title, text) + (((name, said),) if name and said else ()),
+                    offices=told + (((name, said),) if name and said else ()),
                     units=units(f"{title} {lead_sentence(title, text)}"),
                     denial=is_denial(title) if title else False,
                     source=lead_source(title, text) if title else None)
