@@ -367,7 +367,7 @@ def _from_stance(title: str) -> str | None:
 # reaction another actor's event (../shared/eval/*.NOTES.md: "a reaction by another actor is a
 # different event"), however many of the happening's words it repeats.
 _JUDGEMENT = re.compile(
-    r"^(?:واکنش|انتقاد|مخالفت|استقبال|محکومیت|تقبیح|پیام\s+تسلیت|تسلیت|ابراز\s+(?:تاسف|تأسف|نگرانی|همدردی))\s"
+    r"^(?:واکنش|انتقاد|مخالفت|استقبال|محکومیت|تقبیح|پیام\s+(?:تسلیت|همدردی)|تسلیت|ابراز\s+(?:تاسف|تأسف|نگرانی|همدردی))\s"
     r"|(?:محکوم|تقبیح)\s+(?:کرد|کردند)\s*[.!]?\s*$"
     r"|تسلیت\s+(?:گفت|گفتند)|ابراز\s+(?:همدردی|تاسف|تأسف|نگرانی)\s+(?:کرد|کردند)"
     # «پیام رئیس قوه قضاییه در پی شهادت ...», «تجمع مردم مشهد در محکومیت حملات ...»
@@ -380,7 +380,8 @@ _JUDGEMENT = re.compile(
 # actor's judgement of a happening
 _ON_A_RUMOUR = re.compile(r"^واکنش\s.{1,60}?\sبه\s+(?:شایعه|شایعات)(?:[\s\u200c]|$)")
 # «پیام تسلیت رئیس‌جمهور در پی ...», «پیام رئیس قوه قضاییه در پی ...»: the message's author
-_MESSAGE_BY = re.compile(r"^پیام(?:\s+(?:تسلیت|تبریک))?\s+(\S.{1,60}?)\s+(?:در\s+پی|به\s+مناسبت|درباره|به)\s")
+# «پیام همدردی رئیس‌جمهور با مردم زلزله‌زده ...» too (a newcomer's titles-only stream)
+_MESSAGE_BY = re.compile(r"^پیام(?:\s+(?:تسلیت|تبریک|همدردی))?\s+(\S.{1,60}?)\s+(?:در\s+پی|به\s+مناسبت|درباره|به|با)\s")
 # «سخنگوی وزارت امور خارجه حمله تروریستی راسک را محکوم کرد»: the judged act opens with one of
 # these nouns; the words before it are who judges, when they name an office or a country
 _JUDGED_ACT = frozenset(fold(w).replace("\u200c", "") for w in (
@@ -608,7 +609,7 @@ def judgement(title: str) -> str | None:
         # a crowd against something («خروش مردم تبریز علیه جنایت ... در خاش») reacts to it
         return _crowd_actor(first) if re.search(r"\sعلیه\s", first) else None
     message = _MESSAGE_BY.match(first)
-    if message and message.group(1) not in {"تسلیت", "تبریک"}:
+    if message and message.group(1) not in {"تسلیت", "تبریک", "همدردی"}:
         author = message.group(1)
         if _speaker_like(author):
             return speaker_key(author) or ""

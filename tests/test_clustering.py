@@ -474,6 +474,8 @@ def test_a_name_is_the_office_the_windows_leads_give_it() -> None:
     ("واکنش وزیر بهداشت به تصویب طرح", "رئیس سازمان غذا و دارو: حذف ارز ترجیحی باعث کمبود نمی‌شود", False),
     # no reaction at all
     ("حمله مسلحانه به کنسولگری ایران در هرات", "کنسولگری ایران در هرات هدف حمله قرار گرفت", False),
+    # a message of sympathy is a reaction, as a condolence is (a newcomer's titles-only stream)
+    ("پیام همدردی رئیس‌جمهور با مردم زلزله‌زده سرعین", "زلزله ۵.۱ ریشتری سرعین را لرزاند", True),
 ])
 def test_a_reaction_to_a_happening_is_marked(a: str, b: str, reaction: bool) -> None:
     assert headline_pair_evidence(a, b, "reaction_to_happening") == [float(reaction)] * 2
