@@ -450,7 +450,8 @@ _PLURAL_PARTIES = frozenset({"وزیران", "وزرای", "سران", "روسا
 # a counterpart is named by the other party («همتای عمانی خود»): it cannot be told from a name
 _COUNTERPART = frozenset({"همتای", "همتا", "همتایان"})
 _CALL = re.compile(r"(?:تماس|گفت\s?و\s?گوی?|رایزنی)\s+تلفنی")
-_MET = re.compile(r"(?<![\u0600-\u06FF])(?:دیدار|ملاقات)(?![\u0600-\u06FF])")
+# «پمپئو جمعه میزبان وزرای خارجه ارمنستان و آذربایجان می‌شود» is a meeting (a newcomer's case)
+_MET = re.compile(r"(?<![\u0600-\u06FF])(?:دیدار|ملاقات|میزبان)(?![\u0600-\u06FF])")
 
 
 def _flat_first_segment(title: str) -> str:

@@ -599,6 +599,9 @@ def test_price_posts_of_two_markets_are_apart(a: str, b: str, apart: bool) -> No
     # a phone call and a meeting are two events, whoever took part
     ("گفت‌وگوی تلفنی پزشکیان و السودانی", "دیدار وزیر نفت با نخست‌وزیر عراق", True),
     ("گفت‌وگوی تلفنی عراقچی با وزیر خارجه قطر", "تماس تلفنی عراقچی و وزیر خارجه قطر", False),
+    # one who hosts others meets them (a newcomer's full-body stream)
+    ("گفت‌وگوی تلفنی لاوروف با وزرای خارجه ارمنستان و آذربایجان",
+     "پمپئو جمعه میزبان وزرای خارجه ارمنستان و آذربایجان می‌شود", True),
 ])
 def test_one_partys_meetings_with_different_others_are_apart(a: str, b: str, apart: bool) -> None:
     assert headline_pair_evidence(a, b, "meetings_apart") == [float(apart)] * 2
