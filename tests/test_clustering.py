@@ -735,36 +735,32 @@ def test_an_update_two_named_days_on_is_its_own_event() -> None:
     assert (0, 2) not in flagged  # Tuesday and the next day, within about a day
 
 
+def next_day_pairs(start: datetime, headlines: list[tuple[str, float]]) -> set[tuple[int, int]]:
+    """The pairs figures_next_day marks among one outlet's ``headlines`` (text, hours after ``start``)."""
+    from clustering.cluster import pair_table
+
+    views = [ArticleView(str(k), tuple(t.split()), start + timedelta(hours=h), "irna", text=t, title=t,
+                         title_lemmas=tuple(t.split())) for k, (t, h) in enumerate(headlines)]
+    table = pair_table(views, np.tile(np.eye(1, 16, dtype=np.float32), (len(views), 1)), ClusterParams())
+    return {tuple(p) for p in table.pairs[table.features[:, FEATURES.index("figures_next_day")] > 0].tolist()}
+
+
 def test_a_decision_a_day_later_for_another_day_is_its_own_event() -> None:
     # Saturday evening's order closing Tehran's schools on Sunday, and Sunday evening's extending
     # it to Monday (a newcomer's case): decisions are split by day, as figures are
-    from clustering.cluster import pair_table
-
     saturday = datetime(2026, 11, 28, 16, 10, tzinfo=UTC)
-    texts = [("مدارس و دانشگاه‌های استان تهران فردا یکشنبه تعطیل شد", 0.0),
-             ("آموزش مدارس تهران فردا یکشنبه غیرحضوری است", 0.5),
-             ("تعطیلی مدارس تهران دوشنبه هم ادامه دارد", 24.2)]
-    views = [ArticleView(str(k), tuple(t.split()), saturday + timedelta(hours=h), "irna", text=t, title=t,
-                         title_lemmas=tuple(t.split())) for k, (t, h) in enumerate(texts)]
-    table = pair_table(views, np.tile(np.eye(1, 16, dtype=np.float32), (3, 1)), ClusterParams())
-    flagged = {tuple(p) for p in table.pairs[table.features[:, FEATURES.index("figures_next_day")] > 0].tolist()}
-    assert flagged == {(0, 2), (1, 2)}
+    assert next_day_pairs(saturday, [("مدارس و دانشگاه‌های استان تهران فردا یکشنبه تعطیل شد", 0.0),
+                                     ("آموزش مدارس تهران فردا یکشنبه غیرحضوری است", 0.5),
+                                     ("تعطیلی مدارس تهران دوشنبه هم ادامه دارد", 24.2)]) == {(0, 2), (1, 2)}
 
 
 def test_one_digit_figures_of_the_next_day_are_its_own_event() -> None:
     # one issuer's warnings on two days (a newcomer's two days of three agencies): «۹ استان», then
     # the next day «۴ استان»; a toll's one-digit rise within the day stays joinable
-    from clustering.cluster import pair_table
-
     sunday = datetime(2026, 12, 27, 4, 10, tzinfo=UTC)
-    texts = [("هواشناسی برای ۹ استان هشدار نارنجی برف و کولاک صادر کرد", 0.0),
-             ("هواشناسی: موج دوم برف از سه‌شنبه؛ هشدار قرمز برای ۴ استان", 29.8),
-             ("هشدار نارنجی برف برای ۸ استان صادر شد", 3.0)]
-    views = [ArticleView(str(k), tuple(t.split()), sunday + timedelta(hours=h), "irna", text=t, title=t,
-                         title_lemmas=tuple(t.split())) for k, (t, h) in enumerate(texts)]
-    table = pair_table(views, np.tile(np.eye(1, 16, dtype=np.float32), (3, 1)), ClusterParams())
-    flagged = {tuple(p) for p in table.pairs[table.features[:, FEATURES.index("figures_next_day")] > 0].tolist()}
-    assert flagged == {(0, 1), (1, 2)}
+    assert next_day_pairs(sunday, [("هواشناسی برای ۹ استان هشدار نارنجی برف و کولاک صادر کرد", 0.0),
+                                   ("هواشناسی: موج دوم برف از سه‌شنبه؛ هشدار قرمز برای ۴ استان", 29.8),
+                                   ("هشدار نارنجی برف برای ۸ استان صادر شد", 3.0)]) == {(0, 1), (1, 2)}
 
 
 def test_a_shared_stock_phrase_is_marked_and_a_different_one_is_not() -> None:
