@@ -52,6 +52,11 @@ def test_start_early_starts_nothing_for_a_model_it_cannot_resolve(tmp_path: Path
     assert not embed_process._started
 
 
+def same_vectors(a: np.ndarray, b: np.ndarray) -> bool:
+    """One text's unit vectors from two encoders agree to bfloat16 rounding: cosine >= 0.9999 each."""
+    return a.shape == b.shape and bool((np.einsum("ij,ij->i", a, b) >= 0.9999).all())
+
+
 @pytest.mark.slow
 def test_two_workers_give_the_vectors_of_one_and_batches_sent_ahead_come_back(real_encoder) -> None:
     import psutil
@@ -71,10 +76,14 @@ def test_two_workers_give_the_vectors_of_one_and_batches_sent_ahead_come_back(re
         proc.close()
     assert len(workers) == 1  # the process that loaded the model, and one worker forked from it
     assert all(g is not None for g in got) and again is not None
-    assert np.array_equal(again, got[1])
+    # One batch's vectors from either worker: bit for bit where the CPU's bfloat16 kernels do not
+    # depend on the process (it was so on 2026-11-28), within bfloat16's rounding where they do
+    # (2026-12-01, Xeon with AMX: up to 8e-4 apart, cosine above 0.99998). The fidelity bar for a
+    # backend is 0.999 to float32 (clustering.backends.FIDELITY); two workers must agree far better.
+    assert same_vectors(again, got[1])
     if real_encoder.backend == params.backend:
         for b, g in zip(batches, got, strict=True):
-            assert np.array_equal(g, real_encoder.encode(b, kind=params.prompt))
+            assert same_vectors(g, real_encoder.encode(b, kind=params.prompt))
     assert not proc._ahead
     assert proc._proc.returncode == 0
     assert not workers[0].is_running() or workers[0].status() == psutil.STATUS_ZOMBIE
