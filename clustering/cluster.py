@@ -22,7 +22,7 @@ one-report story.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -117,7 +117,7 @@ def pair_table(views: Sequence[ArticleView], vectors: np.ndarray, params: Cluste
     gap = _day_gaps(views, pairs, gap)
     gap = _weekday_gaps(views, pairs, gap)
     features[:, FEATURES.index("figures_next_day")] = _figures_next_day(
-        views, said, pairs, gap, features[:, FEATURES.index("weekday_conflict")] > 0)
+        views, pairs, gap, features[:, FEATURES.index("weekday_conflict")] > 0)
     # one incident's site holds at close times: a road closed one morning and reopened the next
     # are two happenings (the labelled sets are undated or hold one day: the fit is unchanged)
     features[gap >= NEXT_DAY_HOURS, FEATURES.index("site_shared")] = 0.0
@@ -137,8 +137,8 @@ def pair_table(views: Sequence[ArticleView], vectors: np.ndarray, params: Cluste
 NEXT_DAY_HOURS = 18.0
 
 
-def _figures_next_day(views: Sequence[ArticleView], said: Sequence[Mentions], pairs: np.ndarray,
-                      gap: np.ndarray, other_weekdays: np.ndarray) -> np.ndarray:
+def _figures_next_day(views: Sequence[ArticleView], pairs: np.ndarray, gap: np.ndarray,
+                      other_weekdays: np.ndarray) -> np.ndarray:
     """1 where both titles give figures, not the same ones, for different days, where the days
     both name as theirs are two or more apart, or where reports a day apart name other weekdays.
 
@@ -154,14 +154,14 @@ def _figures_next_day(views: Sequence[ArticleView], said: Sequence[Mentions], pa
         return out
     # a day apart, one-digit figures tell too: «هشدار ... برای ۹ استان», the next day's «... برای ۴
     # استان» (a newcomer's two days of three agencies); within a day they are too common
-    said = [replace(m, numbers=numbers(v.title_lemmas, digits=1)) for m, v in zip(said, views, strict=True)]
-    figures = np.array([bool(m.numbers) for m in said], dtype=bool)
+    figures_of = [numbers(v.title_lemmas, digits=1) for v in views]
+    figures = np.array([bool(f) for f in figures_of], dtype=bool)
     both = figures[pairs[:, 0]] & figures[pairs[:, 1]]
     # each report's own "today": an overnight toll update names no other weekday than its incident's
     own = np.array([-1 if (d := today(v.text)) is None else d for v in views])
     named = (own[pairs[:, 0]] >= 0) & (own[pairs[:, 1]] >= 0) & (own[pairs[:, 0]] != own[pairs[:, 1]])
     for k in np.flatnonzero(both & named).tolist():
-        if said[int(pairs[k, 0])].numbers != said[int(pairs[k, 1])].numbers:
+        if figures_of[int(pairs[k, 0])] != figures_of[int(pairs[k, 1])]:
             out[k] = 1.0
     # two days or more between the days they name as theirs: an update more than a day after
     # its happening is its own event (../shared/eval README), figures or not («امروز سه‌شنبه»
@@ -176,7 +176,7 @@ def _figures_next_day(views: Sequence[ArticleView], said: Sequence[Mentions], pa
     out[apart & ~named & other_weekdays] = 1.0  # other_weekdays: the pairs' weekday_conflict
     for k in np.flatnonzero(both & apart & ~named).tolist():
         a, b = int(pairs[k, 0]), int(pairs[k, 1])
-        na, nb = said[a].numbers, said[b].numbers
+        na, nb = figures_of[a], figures_of[b]
         least = NEXT_DAY_HOURS if views[a].time_known and views[b].time_known else 48.0
         if not (na and nb and na != nb and gap[k] >= least):
             continue

@@ -790,12 +790,12 @@ def lead_source(title: str, text: str) -> str | None:
     return _from_clause(first) if first else None
 
 
-def subject(title: str, text: str, key: str, told: tuple[tuple[str, str], ...] | None = None) -> frozenset[str]:
+def subject(title: str, text: str, key: str, told: tuple[tuple[str, str], ...]) -> frozenset[str]:
     """What a statement is about: the content words of its headline and its lead's first
     sentence, without the speaker's words (``key``), the occasion (see _CIRCUMSTANCE), words of
     time and words commoner than Zipf 5.5; figures of two digits or more kept. ``text`` is the
     title and lead as the window holds them (ArticleView.text); ``told`` the report's
-    :func:`offices_told`, read here if not given.
+    :func:`offices_told`, whose names are the speaker's too.
 
     Two statements of one speaker with no such word in common are on two subjects: rss2020_dev
     splits a press appearance by topic when its items cover different topics (its NOTES).
@@ -808,7 +808,7 @@ def subject(title: str, text: str, key: str, told: tuple[tuple[str, str], ...] |
     # who speaks is not what is said: the headline's «X:» and the lead's «X ... گفت:»
     for phrase in (_from_colon(title), _from_clause(lead)):
         drop |= set(phrase.split()) if phrase else set()
-    drop |= {w for name, _office in (offices_told(title, text) if told is None else told) for w in name.split()}
+    drop |= {w for name, _office in told for w in name.split()}
     said = f"{head} {_CIRCUMSTANCE.sub(' ', ' ' + lead)}"
     words = _SUBJECT_WORD.findall(fold(said).replace("\u200c", " "))
     return frozenset(w for w in words
