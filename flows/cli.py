@@ -439,7 +439,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         gold = {i: e for i, e in gold.items() if i in result.predicted}
     alone = score_partition({i: i for i in gold}, gold)  # what leaving every report alone scores
     if args.json:
-        print(json.dumps({**result.as_dict(), "every_report_alone": alone.as_dict()}, ensure_ascii=False))
+        out = {**result.as_dict(), "every_report_alone": _defined(alone.as_dict(), alone)}
+        out = _defined(out, result.scores)
+        if not out["baselines"]:
+            del out["baselines"]  # filled only by make eval (benchmarks.eval)
+        print(json.dumps(out, ensure_ascii=False))
         return 0
     s = result.scores
     print(f"{result.name}: {s.n_items} items, {s.n_gold} gold events, {s.n_clusters} stories")
@@ -452,11 +456,22 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(f"  {name:<20} {x.bcubed_precision:6.3f} {x.bcubed_recall:6.3f} {x.bcubed_f1:6.3f} {' '.join(pair)}")
     print(f"  ARI {s.ari + 0.0:.3f}  AMI {s.ami + 0.0:.3f}  orphan rate {s.orphan_rate:.3f} "
           "(share of items with a gold partner left alone)")
+    gain = s.bcubed_f1 - alone.bcubed_f1
+    # within 0.005 of every report alone, the wrong links all but cancel the right ones
+    verdict = ("about even: the wrong links all but cancel the right ones" if abs(gain) < 0.005 else
+               "better: the stories add more right links than wrong ones" if gain > 0 else
+               "worse: the stories do harm, their wrong links outweigh the right ones")
+    print(f"  B-cubed F1 {s.bcubed_f1:.3f} against {alone.bcubed_f1:.3f} for every report alone ({gain:+.4f}): {verdict}")
+    titles = _item_titles(Path(args.items))
     for kind, label in (("merged", "stories that join different events"), ("split", "events split across stories")):
         groups = result.errors.get(kind, [])
         print(f"  {label}: {len(groups)}")
         for group in groups[: args.show]:
-            print("    " + ", ".join(f"{i} ({gold[i]})" if kind == "merged" else i for i in group))
+            print(f"    {len({gold[i] for i in group})} events in one story:" if kind == "merged" else
+                  f"    event {gold[group[0]]} in {len({result.predicted.get(i) for i in group})} stories:")
+            for i in group:
+                where = gold[i] if kind == "merged" else f"story {result.predicted.get(i, '?')[:12]}"
+                print(f"      {i}  [{where}]  {titles.get(i, '')}".rstrip())
         if len(groups) > args.show:
             print(f"    ... {len(groups) - args.show} more (--show N lists more, --json lists all)")
     summ = result.summary
@@ -466,6 +481,31 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
           f"(multi-source stories whose summary quotes two sources), "
           f"max redundancy {summ['redundancy_max_cosine_max']} (highest cosine of two summary sentences)")
     return 0
+
+
+def _defined(scores: dict[str, Any], x: Any) -> dict[str, Any]:
+    """``scores`` with null where a pair figure is undefined (the text output's "-"): pair
+    precision needs a predicted pair, pair recall a gold one, pair F1 both."""
+    no_pred, no_gold = x.n_clusters == x.n_items, x.n_gold == x.n_items
+    return {**scores, **{k: None for k, none in (("pair_precision", no_pred), ("pair_recall", no_gold),
+                                                ("pair_f1", no_pred or no_gold)) if none}}
+
+
+def _item_titles(path: Path) -> dict[str, str]:
+    """Item id -> title, for listing errors; lines that do not parse are skipped (the
+    evaluation itself has recorded them as rejects)."""
+    titles: dict[str, str] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return titles
+    for line in lines:
+        try:
+            row = json.loads(line)
+            titles[str(row["id"])] = " ".join(str(row.get("title") or "").split())[:90]
+        except (ValueError, KeyError, TypeError, AttributeError):
+            continue
+    return titles
 
 
 def _evaluate_cases(args: argparse.Namespace) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import subprocess
 import sys
 
@@ -125,21 +127,49 @@ def test_story_errors_list_the_wrong_merges_and_the_splits_largest_first() -> No
     assert story_errors(predicted, gold) == {"merged": [["b", "c", "d"]], "split": [["a", "b"]]}
 
 
-def test_evaluate_prints_no_pair_score_where_there_is_no_pair(monkeypatch, tmp_path, capsys) -> None:
+def _fake_evaluation(monkeypatch, tmp_path, predicted: dict[str, str]) -> tuple[Path, Path]:
+    """Items a, b (one quake) and c (a fire) with titles, scored as ``predicted`` groups them."""
     from clustering.metrics import score_partition
     from flows import evaluate as ev
 
     gold = tmp_path / "gold.jsonl"
-    gold.write_text('{"id": "a", "event": "e1"}\n{"id": "b", "event": "e1"}\n{"id": "c", "event": "e2"}\n',
+    gold.write_text('{"id": "a", "event": "quake"}\n{"id": "b", "event": "quake"}\n{"id": "c", "event": "fire"}\n',
                     encoding="utf-8")
-    alone = {"a": "s1", "b": "s2", "c": "s3"}
-    result = ev.Evaluation("t", score_partition(alone, ev.read_gold(gold)), {}, {
+    items = tmp_path / "items.jsonl"
+    items.write_text("".join(json.dumps({"id": i, "title": t, "body": t}, ensure_ascii=False) + "\n" for i, t in (
+        ("a", "زلزله ۵ ریشتری کرمان"), ("b", "شمار مصدومان زلزله کرمان به ۱۰ نفر رسید"), ("c", "آتش‌سوزی انبار در قم"))),
+        encoding="utf-8")
+    result = ev.Evaluation("t", score_partition(predicted, ev.read_gold(gold)), {}, {
         "boilerplate_rate": 0.0, "source_coverage": None, "redundancy_max_cosine_max": None}, {},
-        ev.story_errors(alone, ev.read_gold(gold)))
+        ev.story_errors(predicted, ev.read_gold(gold)), predicted)
     monkeypatch.setattr(ev, "evaluate", lambda *a, **k: result)
-    assert main(["evaluate", str(gold), str(gold)]) == 0
+    return items, gold
+
+
+def test_evaluate_prints_no_pair_score_where_there_is_no_pair(monkeypatch, tmp_path, capsys) -> None:
+    items, gold = _fake_evaluation(monkeypatch, tmp_path, {"a": "s1", "b": "s2", "c": "s3"})
+    assert main(["evaluate", str(items), str(gold)]) == 0
     out = capsys.readouterr().out
     dastan_row = next(line for line in out.splitlines() if line.strip().startswith("dastan"))
     assert dastan_row.split()[-3:] == ["-", "0.000", "-"]  # no predicted pair: no precision, no F1
     assert "source coverage n/a (no story has two sources)" in out
-    assert "events split across stories: 1" in out and "a, b" in out
+    # every report alone is what dastan did here: the verdict says so
+    assert "B-cubed F1 0.800 against 0.800 for every report alone (+0.0000): about even" in out
+    assert main(["evaluate", str(items), str(gold), "--json"]) == 0
+    scores = json.loads(capsys.readouterr().out)
+    assert scores["pair_precision"] is None and scores["pair_f1"] is None and scores["pair_recall"] == 0.0
+    assert scores["every_report_alone"]["pair_precision"] is None and "baselines" not in scores
+
+
+def test_evaluate_lists_each_wrong_story_with_its_titles_events_and_stories(monkeypatch, tmp_path, capsys) -> None:
+    # the quake's second report joined the fire: one wrong merge, one split
+    items, gold = _fake_evaluation(monkeypatch, tmp_path, {"a": "s-quake", "b": "s-fire", "c": "s-fire"})
+    assert main(["evaluate", str(items), str(gold)]) == 0
+    out = capsys.readouterr().out
+    merged = out[out.index("stories that join different events: 1"):out.index("events split across stories")]
+    assert "2 events in one story:" in merged
+    assert "b  [quake]  شمار مصدومان زلزله کرمان به ۱۰ نفر رسید" in merged and "c  [fire]  آتش‌سوزی انبار در قم" in merged
+    split = out[out.index("events split across stories: 1"):]
+    assert "event quake in 2 stories:" in split
+    assert "a  [story s-quake]  زلزله ۵ ریشتری کرمان" in split and "b  [story s-fire]" in split
+    assert "worse: the stories do harm" in out  # B-cubed F1 0.667 against 0.800 for every report alone
