@@ -461,7 +461,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     verdict = ("about even: the wrong links all but cancel the right ones" if abs(gain) < 0.005 else
                "better: the stories add more right links than wrong ones" if gain > 0 else
                "worse: the stories do harm, their wrong links outweigh the right ones")
-    print(f"  B-cubed F1 {s.bcubed_f1:.3f} against {alone.bcubed_f1:.3f} for every report alone ({gain:+.4f}): {verdict}")
+    print(f"  B-cubed F1 {s.bcubed_f1:.3f} against {alone.bcubed_f1:.3f} for every report alone ({gain:+.4f}): "
+          f"{verdict}")
     titles = _item_titles(Path(args.items))
     for kind, label in (("merged", "stories that join different events"), ("split", "events split across stories")):
         groups = result.errors.get(kind, [])

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -168,7 +168,8 @@ def test_evaluate_lists_each_wrong_story_with_its_titles_events_and_stories(monk
     out = capsys.readouterr().out
     merged = out[out.index("stories that join different events: 1"):out.index("events split across stories")]
     assert "2 events in one story:" in merged
-    assert "b  [quake]  شمار مصدومان زلزله کرمان به ۱۰ نفر رسید" in merged and "c  [fire]  آتش‌سوزی انبار در قم" in merged
+    assert "b  [quake]  شمار مصدومان زلزله کرمان به ۱۰ نفر رسید" in merged
+    assert "c  [fire]  آتش‌سوزی انبار در قم" in merged
     split = out[out.index("events split across stories: 1"):]
     assert "event quake in 2 stories:" in split
     assert "a  [story s-quake]  زلزله ۵ ریشتری کرمان" in split and "b  [story s-fire]" in split
