@@ -88,6 +88,13 @@ class Database:
         finally:
             con.close()
 
+    def close(self) -> None:
+        """Close the connection an in-memory database keeps (its data goes with it); a file's
+        connections are closed by :meth:`connect` already."""
+        if self._memory is not None:
+            self._memory.close()
+            self._memory = None
+
     def _open(self, read_only: bool) -> Any:
         deadline = time.monotonic() + self.busy_timeout
         delay = 0.05
