@@ -24,6 +24,23 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
 
 
+# `make test` hands each module to one of two workers (pytest-xdist --dist loadscope) in the
+# order collected. The longest modules go first, by their seconds in a serial run here
+# (2026-12-01: story cases 269, crash 127, concurrency 137, Prefect server 138, model 93, ...), so
+# that no long module starts last while the other worker idles (a fresh clone's suite of a5c88e3
+# ended with minutes of one worker alone).
+_LONGEST_FIRST = ("test_story_cases", "test_crash", "test_concurrency", "test_prefect_server", "test_model",
+                  "test_run_inputs", "test_eval_targets", "test_no_orphans", "test_readme", "test_dask",
+                  "test_output_safety", "test_fetch", "test_stories", "test_embed_process")
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own reordering; the sort is stable within a module
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    rank = {name: k for k, name in enumerate(_LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py"),
+                                         len(rank)))
+
+
 class FakeEncoder:
     """Deterministic bag-of-words vectors: texts sharing words are close, others are not.
 
