@@ -449,10 +449,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     print(f"{result.name}: {s.n_items} items, {s.n_gold} gold events, {s.n_clusters} stories")
     print(f"  {'':<20} {'B3-P':>6} {'B3-R':>6} {'B3-F1':>6} {'pair-P':>6} {'pair-R':>6} {'pairF1':>6}")
     for name, x in (("dastan", s), ("every report alone", alone)):
-        # pair precision needs a predicted pair and pair recall a gold one: "-" where there is none
-        no_pred, no_gold = x.n_clusters == x.n_items, x.n_gold == x.n_items
-        pair = [f"{'-' if none else format(v, '.3f'):>6}" for v, none in
-                ((x.pair_precision, no_pred), (x.pair_recall, no_gold), (x.pair_f1, no_pred or no_gold))]
+        shown = _defined(x.as_dict(), x)  # "-" where a pair figure is undefined
+        pair = [f"{'-' if v is None else format(v, '.3f'):>6}"
+                for v in (shown["pair_precision"], shown["pair_recall"], shown["pair_f1"])]
         print(f"  {name:<20} {x.bcubed_precision:6.3f} {x.bcubed_recall:6.3f} {x.bcubed_f1:6.3f} {' '.join(pair)}")
     print(f"  ARI {s.ari + 0.0:.3f}  AMI {s.ami + 0.0:.3f}  orphan rate {s.orphan_rate:.3f} "
           "(share of items with a gold partner left alone)")
@@ -485,8 +484,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _defined(scores: dict[str, Any], x: Any) -> dict[str, Any]:
-    """``scores`` with null where a pair figure is undefined (the text output's "-"): pair
-    precision needs a predicted pair, pair recall a gold one, pair F1 both."""
+    """``scores`` with None where a pair figure of ``x`` (clustering.metrics.Scores) is undefined:
+    pair precision needs a predicted pair, pair recall a gold one, pair F1 both. The text
+    output shows None as "-", --json as null."""
     no_pred, no_gold = x.n_clusters == x.n_items, x.n_gold == x.n_items
     return {**scores, **{k: None for k, none in (("pair_precision", no_pred), ("pair_recall", no_gold),
                                                 ("pair_f1", no_pred or no_gold)) if none}}
