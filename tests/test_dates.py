@@ -188,14 +188,16 @@ def test_never_raises_on_arbitrary_text(text: str) -> None:
 _BAD_CHUNKS = ["۱", "۳۲ بهمن ۱۴۰۴ ", "۰۹:۱۱ - ", "یکشنبه ", "1/", " "]
 
 
-def test_one_megabyte_finishes_quickly() -> None:
-    # Catastrophic backtracking takes minutes here; the linear scan takes about a second.
+def test_one_megabyte_of_near_dates_does_not_hang() -> None:
+    # Catastrophic backtracking takes many minutes here; the linear scan about a second alone,
+    # 15 s with two test suites sharing two cores (2026-12-01). The bound tells a hang from a
+    # slow machine; how fast dates are read is the benchmarks' business, not a unit test's.
     text = "".join(chunk * (170_000 // len(chunk)) for chunk in _BAD_CHUNKS)
     assert len(text) > 1_000_000
     started = time.perf_counter()
     assert find_dates(text) == []
     assert parse_datetime(text) is None
-    assert time.perf_counter() - started < 10
+    assert time.perf_counter() - started < 120
 
 
 @pytest.mark.parametrize(
