@@ -100,13 +100,15 @@ def run_case(case: StoryCase, settings: Settings) -> CaseResult:
     run_settings = replace(settings, db=db.path)
     first_ids: dict[str, str] = {}
     stories: list[dict[str, Any]] = []
-    for k, run in enumerate(case.runs):
-        run_stages(db, list(run), run_settings, kind="case")
-        with db.connect(read_only=True) as con:
-            stories = list_stories(con)
-        if k == 0:
-            first_ids = {a: s["story_id"] for s in stories for a in s["articles"]}
-    db.close()
+    try:
+        for k, run in enumerate(case.runs):
+            run_stages(db, list(run), run_settings, kind="case")
+            with db.connect(read_only=True) as con:
+                stories = list_stories(con)
+            if k == 0:
+                first_ids = {a: s["story_id"] for s in stories for a in s["articles"]}
+    finally:
+        db.close()
     return judge(case, stories, first_ids)
 
 

@@ -462,7 +462,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                "worse: the stories do harm, their wrong links outweigh the right ones")
     print(f"  B-cubed F1 {s.bcubed_f1:.3f} against {alone.bcubed_f1:.3f} for every report alone ({gain:+.4f}): "
           f"{verdict}")
-    titles = _item_titles(Path(args.items))
+    titles = {i: " ".join(t.split())[:90] for i, t in result.titles.items()}
     for kind, label in (("merged", "stories that join different events"), ("split", "events split across stories")):
         groups = result.errors.get(kind, [])
         print(f"  {label}: {len(groups)}")
@@ -490,23 +490,6 @@ def _defined(scores: dict[str, Any], x: Any) -> dict[str, Any]:
     no_pred, no_gold = x.n_clusters == x.n_items, x.n_gold == x.n_items
     return {**scores, **{k: None for k, none in (("pair_precision", no_pred), ("pair_recall", no_gold),
                                                 ("pair_f1", no_pred or no_gold)) if none}}
-
-
-def _item_titles(path: Path) -> dict[str, str]:
-    """Item id -> title, for listing errors; lines that do not parse are skipped (the
-    evaluation itself has recorded them as rejects)."""
-    titles: dict[str, str] = {}
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return titles
-    for line in lines:
-        try:
-            row = json.loads(line)
-            titles[str(row["id"])] = " ".join(str(row.get("title") or "").split())[:90]
-        except (ValueError, KeyError, TypeError, AttributeError):
-            continue
-    return titles
 
 
 def _evaluate_cases(args: argparse.Namespace) -> int:

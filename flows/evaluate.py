@@ -34,6 +34,7 @@ class Evaluation:
     baselines: dict[str, Scores]
     errors: dict[str, list[list[str]]] = field(default_factory=dict)  # see story_errors
     predicted: dict[str, str] = field(default_factory=dict)  # item id -> story id
+    titles: dict[str, str] = field(default_factory=dict)  # item id -> title as ingested, to list errors
 
     def as_dict(self) -> dict[str, Any]:
         return {"set": self.name, **self.scores.as_dict(), "counts": self.counts, "summary": self.summary,
@@ -110,6 +111,7 @@ def evaluate(items: Path, gold_path: Path, settings: Settings, name: str | None 
              with_baselines: bool = False) -> Evaluation:
     """Cluster ``items`` in a temporary database with ``settings`` and score against ``gold_path``."""
     from flows.summary_eval import summary_metrics
+    from storage.queries import article_titles
 
     if not Path(items).exists():
         raise EvaluationError(f"no items file {items}")
@@ -122,10 +124,12 @@ def evaluate(items: Path, gold_path: Path, settings: Settings, name: str | None 
             raise EvaluationError(f"no id of {gold_path} is an item of {items} ({len(gold)} gold ids, "
                                   f"{len(predicted)} items, e.g. gold {missing[0]!r}); nothing to score")
         counts["gold_items_not_clustered"] = len(missing)
+        with Database(str(db_path)).connect(read_only=True) as con:
+            titles = article_titles(con)
         summary = summary_metrics(Database(str(db_path)), settings)
         baselines = baseline_scores(Database(str(db_path)), settings, gold) if with_baselines else {}
     return Evaluation(name or Path(items).name.split(".")[0], score_partition(predicted, gold), counts, summary,
-                      baselines, story_errors(predicted, gold), predicted)
+                      baselines, story_errors(predicted, gold), predicted, titles)
 
 
 def baseline_scores(db: Database, settings: Settings, gold: dict[str, str]) -> dict[str, Scores]:

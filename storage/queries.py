@@ -213,6 +213,13 @@ def list_articles(con: Any, with_sentences: bool = False, limit: int | None = No
     return out
 
 
+def article_titles(con: Any) -> dict[str, str]:
+    """Each article's id as its input gave it (``external_id``, else dastan's) -> its title, as
+    ingested."""
+    rows = con.execute("SELECT coalesce(external_id, article_id), title FROM articles").fetchall()
+    return {str(i): t or "" for i, t in rows}
+
+
 def list_rejects(con: Any, limit: int | None = None) -> list[dict[str, Any]]:
     """Inputs that did not become articles, newest first, with reason and detail."""
     rows = con.execute(

@@ -136,12 +136,12 @@ def _fake_evaluation(monkeypatch, tmp_path, predicted: dict[str, str]) -> tuple[
     gold.write_text('{"id": "a", "event": "quake"}\n{"id": "b", "event": "quake"}\n{"id": "c", "event": "fire"}\n',
                     encoding="utf-8")
     items = tmp_path / "items.jsonl"
-    items.write_text("".join(json.dumps({"id": i, "title": t, "body": t}, ensure_ascii=False) + "\n" for i, t in (
-        ("a", "زلزله ۵ ریشتری کرمان"), ("b", "شمار مصدومان زلزله کرمان به ۱۰ نفر رسید"), ("c", "آتش‌سوزی انبار در قم"))),
-        encoding="utf-8")
+    titles = {"a": "زلزله ۵ ریشتری کرمان", "b": "شمار مصدومان زلزله کرمان به ۱۰ نفر رسید", "c": "آتش‌سوزی انبار در قم"}
+    items.write_text("".join(json.dumps({"id": i, "title": t, "body": t}, ensure_ascii=False) + "\n"
+                             for i, t in titles.items()), encoding="utf-8")
     result = ev.Evaluation("t", score_partition(predicted, ev.read_gold(gold)), {}, {
         "boilerplate_rate": 0.0, "source_coverage": None, "redundancy_max_cosine_max": None}, {},
-        ev.story_errors(predicted, ev.read_gold(gold)), predicted)
+        ev.story_errors(predicted, ev.read_gold(gold)), predicted, titles)
     monkeypatch.setattr(ev, "evaluate", lambda *a, **k: result)
     return items, gold
 
