@@ -151,18 +151,18 @@ def _quiet_known_errors() -> None:
 
 def _run(settings: Any, paths: Sequence[str], verbose: bool) -> dict[str, Any]:
     """A pipeline run: finished at once when nothing is new, else the Prefect flow."""
-    from flows.nothing_new import finish_if_nothing_new
+    from flows.nothing_new import look_before_run
 
-    counts = finish_if_nothing_new(settings, paths)  # before torch and Prefect start
-    if counts is not None:
-        return counts
+    look = look_before_run(settings, paths)  # before torch and Prefect start
+    if look.counts is not None:
+        return look.counts
     from flows.settings import prefect_defaults
 
     prefect_defaults(verbose)  # before Prefect is imported: it reads them once
     from flows.temp_server import launch_early
 
     launch_early()  # Prefect's temporary server boots while Prefect is imported here
-    if not settings.flow.dask_address:  # (with Dask, the workers embed)
+    if look.embeds and not settings.flow.dask_address:  # (with Dask, the workers embed)
         from flows.embed_process import start_early
 
         start_early(settings.embed)  # the model loads in its own process while the run starts and ingests

@@ -2,7 +2,8 @@
 
 Loading the model (torch, sentence-transformers, the weights: about 7 s) is Python work
 that holds the interpreter: in the run's own process it waits until ingestion is done and
-then adds its seconds to the run. A run that has work starts this process first thing
+then adds its seconds to the run. A run that will embed texts (:func:`flows.nothing_new.look_before_run`:
+an input not read before, or a stored sentence without its vector) starts this process first thing
 (``dastan run``, before it imports Prefect), so the model loads on the other core while
 Prefect starts and the run ingests, and the run's embedding batches are sent to it
 (issue 15: adding 100 reports to 10,000 spent 7 of its 27 s loading the model).

@@ -21,6 +21,7 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -59,8 +60,23 @@ def input_fingerprints(inputs: Sequence[str], settings: Settings,
     return prints
 
 
-def what_is_new(con: Any, prints: Sequence[str], model_id: str, settings: Settings) -> str | None:
-    """What the full run would have to do (one reason, for the log), or None for nothing."""
+def what_else_is_new(con: Any, settings: Settings) -> str | None:
+    """Work of a full run that needs no new vector (one reason), or None."""
+    loose = con.execute("""SELECT count(*) FROM articles a LEFT JOIN story_articles sa USING (article_id)
+                           WHERE sa.story_id IS NULL""").fetchone()[0]
+    if loose:
+        return f"{loose} stored article(s) in no story yet"
+    if con.execute("SELECT count(*) FROM pending_copies").fetchone()[0]:
+        return "wire copies found by an unfinished run"
+    changed = changed_story_settings(con, settings)
+    if changed:
+        return f"the {' and '.join(changed)} settings differ from those the stories were made with"
+    return None
+
+
+def what_needs_vectors(con: Any, prints: Sequence[str], model_id: str, settings: Settings) -> str | None:
+    """Why the full run will embed texts (one reason), or None when every text it can read
+    has its vector: its inputs were all read before, and no stored sentence lacks one."""
     from storage.embeddings import missing_vectors
     from storage.files import known_fingerprints
     from storage.schema import CURRENT_VERSION, current_version
@@ -70,17 +86,8 @@ def what_is_new(con: Any, prints: Sequence[str], model_id: str, settings: Settin
     unread = len(set(prints) - known_fingerprints(con, list(set(prints))))
     if unread:
         return f"{unread} input file(s) not read before"
-    loose = con.execute("""SELECT count(*) FROM articles a LEFT JOIN story_articles sa USING (article_id)
-                           WHERE sa.story_id IS NULL""").fetchone()[0]
-    if loose:
-        return f"{loose} stored article(s) in no story yet"
-    if con.execute("SELECT count(*) FROM pending_copies").fetchone()[0]:
-        return "wire copies found by an unfinished run"
     if missing_vectors(con, model_id, settings.summary.candidates_per_article, limit=1):
         return f"sentences without a {model_id} vector"
-    changed = changed_story_settings(con, settings)
-    if changed:
-        return f"the {' and '.join(changed)} settings differ from those the stories were made with"
     return None
 
 
@@ -105,8 +112,28 @@ def changed_story_settings(con: Any, settings: Settings) -> list[str]:
     return [k for k in STORY_SETTINGS if k in changed]
 
 
+@dataclass
+class Look:
+    """What a look at the database before a run found.
+
+    ``counts``: the finished run's counts when there was nothing new, else None.
+    ``embeds``: whether the full run will embed texts (True also when that cannot be told:
+    no database yet, another run holds it, an input is missing). A run that will not
+    embed (a rerun after a run killed once its vectors were stored, or one whose settings
+    of clustering changed) need not load the model.
+    """
+
+    counts: dict[str, Any] | None
+    embeds: bool = True
+
+
 def finish_if_nothing_new(settings: Settings, inputs: Sequence[str], kind: str = "pipeline") -> dict[str, Any] | None:
-    """Record and return a finished run when ``inputs`` hold nothing new; None when there is work.
+    """Record and return a finished run when ``inputs`` hold nothing new; None when there is work."""
+    return look_before_run(settings, inputs, kind).counts
+
+
+def look_before_run(settings: Settings, inputs: Sequence[str], kind: str = "pipeline") -> Look:
+    """Record a finished run when ``inputs`` hold nothing new, and tell whether a full run embeds.
 
     Holds the run lock while it looks, so what it finds cannot change under it. When a run
     holds the lock, the full run goes ahead: it waits for that run and says for which.
@@ -115,19 +142,19 @@ def finish_if_nothing_new(settings: Settings, inputs: Sequence[str], kind: str =
 
     db = Database(settings.db)
     if db.is_memory or not db.exists():
-        return None
+        return Look(None)
     passed: list[dict[str, str]] = []
     prints = input_fingerprints(inputs, settings, passed)
     model_id = known_encoder_id(settings.embed)
     if prints is None or model_id is None:
-        return None
+        return Look(None)
     run_id = uuid.uuid4().hex[:12]
     try:
-        counts, last_change = _decide(db, run_id, prints, model_id, settings, kind, passed)
+        counts, last_change, embeds = _decide(db, run_id, prints, model_id, settings, kind, passed)
     except DatabaseBusy:
-        return None
+        return Look(None)
     if counts is None:
-        return None
+        return Look(None, embeds)
     from flows.publish import report_path
 
     # the same place a full run writes it: beside the database (a relative flow.report is
@@ -140,18 +167,20 @@ def finish_if_nothing_new(settings: Settings, inputs: Sequence[str], kind: str =
             counts["report"] = _current_report(db, out, last_change)
         except ReportError as err:  # the run is recorded: say why its report is missing
             counts["report_error"] = str(err)
-    return counts
+    return Look(counts, embeds=False)
 
 
 def _decide(db: Database, run_id: str, prints: Sequence[str], model_id: str, settings: Settings,
-            kind: str, passed: list[dict[str, str]]) -> tuple[dict[str, Any] | None, Any]:
-    """Under the run lock (never waiting for it): the finished run's counts, or None."""
+            kind: str, passed: list[dict[str, str]]) -> tuple[dict[str, Any] | None, Any, bool]:
+    """Under the run lock (never waiting for it): the finished run's counts, or None, the last
+    change of stories, and whether a full run will embed."""
     with run_lock(db, run_id, wait=False):
         with db.connect(read_only=True) as con:
-            reason = what_is_new(con, prints, model_id, settings)
+            embeds = what_needs_vectors(con, prints, model_id, settings)
+            reason = embeds or what_else_is_new(con, settings)
             if reason is not None:
                 log.info("a full run: %s", reason)
-                return None, None
+                return None, None, embeds is not None
             stories = int(con.execute("SELECT count(*) FROM stories").fetchone()[0])
             # the last run that may have changed stories or summaries (the report shows them)
             last_change = con.execute(
@@ -164,7 +193,7 @@ def _decide(db: Database, run_id: str, prints: Sequence[str], model_id: str, set
             "stories": stories, "stories_new": 0, "stories_updated": 0, "nothing_new": True, "status": "completed",
         }
         _record(db, run_id, kind, settings, counts)
-    return counts, last_change
+    return counts, last_change, False
 
 
 def _record(db: Database, run_id: str, kind: str, settings: Settings, counts: dict[str, Any]) -> None:

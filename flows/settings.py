@@ -56,7 +56,8 @@ class FlowParams:
     # from the database's folder, so a report sits beside the database it reports (issue 14).
     report: str = "report.html"
     # Fault injection for the crash and concurrency tests: stop at this checkpoint (ingest,
-    # embed, stories, summaries) until the marker file beside the database is removed.
+    # embed, stories, summaries; several separated by commas, each once) until the marker
+    # file beside the database is removed.
     pause_at: str = ""
 
 

@@ -6,7 +6,8 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator, Sequence
+import shutil
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -83,20 +84,62 @@ def prefect_harness() -> Iterator[None]:
         yield
 
 
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """A folder ``build`` fills once for the whole test run, by whichever worker asks first.
+
+    Under pytest-xdist the workers share the parent of their temp roots; a file lock there
+    makes the others wait and reuse the folder (pytest-xdist's documented recipe for
+    session fixtures). Callers copy what they change: the folder is every worker's.
+    """
+    from filelock import FileLock
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    out = root / name
+    with FileLock(f"{out}.lock"):
+        if not (out / ".built").exists():
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir(parents=True)
+            build(out)
+            (out / ".built").touch()
+    return out
+
+
+def copy_files(src: Path, dst: Path) -> Path:
+    """Every file of ``src`` into the new folder ``dst`` (a database with its WAL and report)."""
+    dst.mkdir(parents=True, exist_ok=True)
+    for path in src.iterdir():
+        if path.is_file() and path.name != ".built":
+            shutil.copy(path, dst / path.name)
+    return dst
+
+
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory, prefect_harness) -> tuple[Path, dict, dict]:
     """The sample corpus through the real pipeline twice (the second run must do nothing new).
 
-    Returns the database path and both runs' counts; built once for every test that reads it.
+    Returns the database path and both runs' counts; built once for every test that reads it
+    (and once for both workers of `make test`: each gets its own copy of the files).
     """
-    from flows.pipeline import run_local
-    from flows.settings import load_settings
 
-    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    settings = load_settings(overrides={"db": str(db), "flow.report": str(db.with_name("report.html"))})
-    first = run_local(settings, [str(SAMPLES)])
-    second = run_local(settings, [str(SAMPLES)])
-    return db, first, second
+    def build(out: Path) -> None:
+        from flows.pipeline import run_local
+        from flows.settings import load_settings
+
+        db = out / "demo.duckdb"
+        settings = load_settings(overrides={"db": str(db), "flow.report": str(db.with_name("report.html"))})
+        first = run_local(settings, [str(SAMPLES)])
+        second = run_local(settings, [str(SAMPLES)])
+        (out / "counts.json").write_text(json.dumps([first, second], default=str))
+
+    shared = built_once(tmp_path_factory, "demo-shared", build)
+    here = copy_files(shared, tmp_path_factory.mktemp("demo"))
+    first, second = json.loads((here / "counts.json").read_text())
+    for counts in (first, second):
+        if counts.get("report"):
+            counts["report"] = str(here / "report.html")
+    return here / "demo.duckdb", first, second
 
 
 @pytest.fixture

@@ -1,14 +1,18 @@
 """Crash safety: `dastan run` killed with SIGKILL at each checkpoint loses nothing it had.
 
 A database holds one complete run (two thirds of data/samples/agencies.jsonl). A second
-`dastan run` of more reports is stopped at a checkpoint (flow.pause_at: during ingestion,
-after embedding, inside the final transaction after the stories, after the summaries) and
-killed there. Then: the database opens; its stories, members, summaries, threads and
-views are exactly those of the first run; the killed run is `incomplete` in `dastan runs`;
-and running the same file again gives exactly the database an uninterrupted run gives.
+`dastan run` of more reports is stopped at each checkpoint in turn (flow.pause_at: during
+ingestion, after embedding, inside the final transaction after the stories, after the
+summaries). At the last it is killed with SIGKILL; at each earlier one its files are copied
+as a kill there leaves them (the process stopped with SIGSTOP while they are copied), and
+the run goes on. Then, for each checkpoint's database: it opens; its stories, members,
+summaries, threads and views are exactly those of the first run; the killed run is
+`incomplete` in `dastan runs`; and running the same file again gives exactly the database
+an uninterrupted run gives.
 
-The four kills run at once, each on its own copy of the first run's database. The helpers
-here (corpus split, baseline, state) are shared with tests/test_concurrency.py.
+One run stopped four times costs one model load where four runs, each killed at one
+checkpoint, cost four (the crash tests took 267 s of a 15-minute suite). The helpers here
+(corpus split, baseline, state) are shared with tests/test_concurrency.py.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import pytest
 
 from flows.checkpoints import CHECKPOINTS, marker
 from storage import Database
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, built_once, copy_files
 
 pytestmark = pytest.mark.slow
 RUN_TIMEOUT = 300  # seconds for one `dastan run` of a few dozen reports (about 20 alone)
@@ -182,18 +186,21 @@ class Baseline:
 
 
 def baseline(tmp_path_factory: pytest.TempPathFactory, api_url: str) -> Baseline:
-    """Built once per test session, whichever module asks first."""
-    root = tmp_path_factory.getbasetemp() / "robustness-baseline"
-    done = root / "done"
-    inputs = split_samples(root / "inputs")
-    base = Baseline(inputs, root / "after-a.duckdb", root / "after-ab.duckdb")
-    if not done.exists():
+    """Built once per test run, whichever module (and worker) asks first; each worker reads
+    its own copy of the files."""
+
+    def build(out: Path) -> None:
+        inputs = split_samples(out)
         env = run_env(api_url)
-        run(base.after_a, inputs["A"], env, root / "run-a")
-        shutil.copy(base.after_a, base.after_ab)
-        run(base.after_ab, inputs["B"], env, root / "run-b")
-        done.write_text("ok")
-    return base
+        run(out / "after-a.duckdb", inputs["A"], env, out / "run-a")
+        copy_db(out / "after-a.duckdb", out / "after-ab.duckdb")
+        run(out / "after-ab.duckdb", inputs["B"], env, out / "run-b")
+
+    here = tmp_path_factory.getbasetemp() / "robustness-baseline"
+    if not here.exists():  # a worker's copy, made at its first call
+        copy_files(built_once(tmp_path_factory, "robustness-baseline-shared", build), here)
+    return Baseline({name: here / f"{name}.jsonl" for name in ("A", "B", "C")},
+                    here / "after-a.duckdb", here / "after-ab.duckdb")
 
 
 def copy_db(src: Path, dst: Path) -> Path:
@@ -221,26 +228,45 @@ class Crash:
     rerun_output: str
 
 
+def snapshot(db: Path, dst: Path, pid: int) -> Path:
+    """The database's files as a SIGKILL of ``pid`` would leave them now: copied while the
+    process is stopped (SIGSTOP: none of its threads can write), then let go on. A kill
+    discards nothing the process wrote to its files (the kernel keeps every written byte,
+    committed or not) and releases its run lock, which a copy of the lock file never held."""
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        copy_db(db, dst)
+        shutil.copy(f"{db}.lock", f"{dst}.lock")  # the holder's note, as a killed run leaves it
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    return dst
+
+
 def _kill_and_recover(base: Baseline, work: Path, api_url: str) -> Iterator[Crash]:
-    dbs = {cp: copy_db(base.after_a, work / f"{cp}.duckdb") for cp in CHECKPOINTS}
-    procs = {cp: start_run(dbs[cp], base.inputs["B"], run_env(api_url, DASTAN_FLOW__PAUSE_AT=cp), work / f"kill-{cp}")
-             for cp in CHECKPOINTS}
+    """One run of file B, paused at every checkpoint in turn: at each but the last its files
+    are copied as a kill there leaves them (:func:`snapshot`); at the last it is killed."""
+    db = copy_db(base.after_a, work / "run.duckdb")
+    proc = start_run(db, base.inputs["B"], run_env(api_url, DASTAN_FLOW__PAUSE_AT=",".join(CHECKPOINTS)),
+                     work / "killed")
+    dbs: dict[str, Path] = {}
     observed: dict[str, tuple] = {}
     try:
-        for cp, proc in procs.items():
-            pid = wait_for_marker(dbs[cp], cp, proc)
+        for cp in CHECKPOINTS:
+            pid = wait_for_marker(db, cp, proc)
             assert pid == proc.pid
-            killed_run = holder(dbs[cp])["run_id"]
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(30)
-            assert proc.returncode == -signal.SIGKILL
-            marker(str(dbs[cp]), cp).unlink()
-            observed[cp] = (killed_run,)
-    finally:
-        for proc in procs.values():
-            if proc.poll() is None:
+            observed[cp] = (holder(db)["run_id"],)
+            if cp == CHECKPOINTS[-1]:
                 os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+                proc.wait(30)
+                assert proc.returncode == -signal.SIGKILL
+                dbs[cp] = db
+            else:
+                dbs[cp] = snapshot(db, work / f"{cp}.duckdb", proc.pid)
+            marker(str(db), cp).unlink()
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
     env = run_env(api_url)
     for cp in CHECKPOINTS:
         killed_run = observed[cp][0]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from flows import stages
-from flows.nothing_new import finish_if_nothing_new
+from flows.nothing_new import finish_if_nothing_new, look_before_run
 from flows.settings import load_settings
 from storage import Database
 from tests.conftest import ROOT, SEED_FILES, FakeEncoder
@@ -76,6 +76,27 @@ def test_new_file_loose_article_or_missing_vector_means_a_full_run(done, tmp_pat
     with Database(settings.db).transaction() as con:
         con.execute("DELETE FROM story_articles WHERE article_id = (SELECT min(article_id) FROM articles)")
     assert finish_if_nothing_new(settings, [str(inputs)]) is None  # an article in no story
+
+
+def test_a_full_run_loads_the_model_only_when_it_will_embed(done, tmp_path) -> None:
+    # a rerun after a run killed once its vectors were stored, or with other clustering
+    # settings, has work but nothing to embed: it starts no model process (one model load
+    # is most of a small run's seconds)
+    settings, inputs = done
+    extra = tmp_path / "more.jsonl"
+    extra.write_text('{"id": "x", "title": "خبر تازه", "body": "متن خبر تازه"}\n', encoding="utf-8")
+    assert look_before_run(settings, [str(inputs), str(extra)]).embeds  # a file not read before
+    assert look_before_run(_settings(Path(settings.db), **{"embed.backend": "torch-bf16"}), [str(inputs)]).embeds
+    other_threshold = look_before_run(_settings(Path(settings.db), **{"cluster.threshold": 0.5}), [str(inputs)])
+    assert other_threshold.counts is None and not other_threshold.embeds
+    with Database(settings.db).transaction() as con:
+        con.execute("DELETE FROM story_articles WHERE article_id = (SELECT min(article_id) FROM articles)")
+    loose = look_before_run(settings, [str(inputs)])  # an article in no story, its vectors stored
+    assert loose.counts is None and not loose.embeds
+    with Database(settings.db).transaction() as con:
+        con.execute("DELETE FROM embeddings")
+    assert look_before_run(settings, [str(inputs)]).embeds  # a killed run had not embedded yet
+    assert look_before_run(_settings(tmp_path / "new.duckdb"), [str(inputs)]).embeds  # no database yet
 
 
 def test_missing_report_is_written_and_a_current_one_kept(done, tmp_path) -> None:

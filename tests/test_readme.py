@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.test_crash import prefect_api_url
 
 pytestmark = pytest.mark.slow
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -61,7 +62,9 @@ def test_readme_command_runs_as_shown(command: str, demo, tmp_path) -> None:
     args = shlex.split(command)[1:]
     if args[0] in NOT_RUN_HERE:
         pytest.skip(f"`dastan {args[0]}` is exercised by another test")
-    env = {**os.environ, "DASTAN_DB": str(db if args[0] != "run" else tmp_path / "run.duckdb")}
+    env = {**os.environ, "DASTAN_DB": str(db if args[0] != "run" else tmp_path / "run.duckdb"),
+           # the test run's Prefect API: a run's own temporary server is tests/test_no_orphans.py's
+           "PREFECT_API_URL": prefect_api_url()}
     if "STORY_ID" in args or "THREAD_ID" in args:
         stories = json.loads(subprocess.run([str(BIN / "dastan"), "stories", "--json", "--limit", "1"],
                                             capture_output=True, text=True, check=True, env=env, cwd=ROOT
