@@ -75,12 +75,44 @@ def real_encoder():
     return load_encoder(EmbedParams())
 
 
-@pytest.fixture(scope="session")
-def prefect_harness() -> Iterator[None]:
-    """One temporary Prefect API for every flow test of the run."""
-    from prefect.testing.utilities import prefect_test_harness
+def migrated_prefect_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Prefect database at this Prefect's schema, migrated once for the whole test run
+    (`prefect server database upgrade`). A server started on a copy skips migrating a new
+    SQLite file: Prefect's test harness started in 14.6 s on a copy against 37.6 s."""
+    import subprocess
+    import sys
 
-    with prefect_test_harness(server_startup_timeout=120):
+    def build(out: Path) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+        env.update(PREFECT_HOME=str(out), PREFECT_SERVER_ANALYTICS_ENABLED="false")
+        subprocess.run([str(Path(sys.executable).parent / "prefect"), "server", "database", "upgrade", "-y"],
+                       env=env, check=True, capture_output=True, timeout=600)
+
+    return built_once(tmp_path_factory, "prefect-database", build) / "prefect.db"
+
+
+def prefect_home(tmp_path_factory: pytest.TempPathFactory, home: Path) -> Path:
+    """A new PREFECT_HOME whose database (prefect.db, Prefect's default place) is migrated."""
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(migrated_prefect_database(tmp_path_factory), home / "prefect.db")
+    return home
+
+
+@pytest.fixture(scope="session")
+def prefect_harness(tmp_path_factory) -> Iterator[None]:
+    """One temporary Prefect API for every flow test of the run (Prefect's test harness), on
+    a copy of the migrated database: the harness keeps its database as ``prefect-test.db`` in
+    the folder ``mkdtemp`` gives it, so that call gives it a folder holding the copy."""
+    import contextlib
+
+    import prefect.testing.utilities as harness
+
+    folder = tmp_path_factory.mktemp("prefect-harness")
+    shutil.copy(migrated_prefect_database(tmp_path_factory), folder / "prefect-test.db")
+    with contextlib.ExitStack() as stack:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(harness, "mkdtemp", lambda: str(folder))
+            stack.enter_context(harness.prefect_test_harness(server_startup_timeout=120))
         yield
 
 

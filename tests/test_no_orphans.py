@@ -15,16 +15,16 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.conftest import ROOT, SEED_FILES
+from tests.conftest import ROOT, SEED_FILES, prefect_home
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
 
 
-def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+def _env(home: Path, **extra: str) -> dict[str, str]:
     """No configured API (so the run starts its temporary server), a Prefect home of its own."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "DASTAN_"))}
-    return {**env, "PREFECT_HOME": str(tmp_path / "prefect-home"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    return {**env, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
             "HF_HUB_OFFLINE": "1", **extra}
 
 
@@ -59,10 +59,11 @@ def _port_free(port: int) -> bool:
     return True
 
 
-def test_killed_run_leaves_no_process_and_the_next_run_completes(tmp_path) -> None:
+def test_killed_run_leaves_no_process_and_the_next_run_completes(tmp_path, tmp_path_factory) -> None:
     db = tmp_path / "d.duckdb"
+    home = prefect_home(tmp_path_factory, tmp_path / "prefect-home")
     cmd = [str(BIN / "dastan"), "run", *map(str, SEED_FILES), "--db", str(db), "--report", ""]
-    run = subprocess.Popen(cmd, cwd=ROOT, env=_env(tmp_path, DASTAN_FLOW__PAUSE_AT="ingest"),
+    run = subprocess.Popen(cmd, cwd=ROOT, env=_env(home, DASTAN_FLOW__PAUSE_AT="ingest"),
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         # paused after its first ingest batch: inside the flow, so the temporary server is up
@@ -81,7 +82,7 @@ def test_killed_run_leaves_no_process_and_the_next_run_completes(tmp_path) -> No
             os.killpg(run.pid, signal.SIGKILL)
         Path(f"{db}.paused-ingest").unlink(missing_ok=True)
 
-    again = subprocess.run(cmd, cwd=ROOT, env=_env(tmp_path), capture_output=True, text=True, timeout=900,
+    again = subprocess.run(cmd, cwd=ROOT, env=_env(home), capture_output=True, text=True, timeout=900,
                            start_new_session=True)
     assert again.returncode == 0, again.stderr
     assert "stories" in again.stdout and "database:" in again.stdout

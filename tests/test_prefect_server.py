@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from storage import Database
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, prefect_home
 from tests.http_fixtures import fixture_server, registry_toml
 
 pytestmark = pytest.mark.slow
@@ -58,7 +58,7 @@ def prefect_stack(tmp_path_factory) -> Iterator[dict]:
     port = free_port()
     api = f"http://127.0.0.1:{port}/api"
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    server_env = {**base_env, "PREFECT_HOME": str(tmp / "server-home"),
+    server_env = {**base_env, "PREFECT_HOME": str(prefect_home(tmp_path_factory, tmp / "server-home")),
                   "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false"}
     log = (tmp / "server.log").open("w")
     server = subprocess.Popen([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
