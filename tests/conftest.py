@@ -148,6 +148,16 @@ def copy_files(src: Path, dst: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def prefect_api(prefect_harness) -> str:
+    """The URL of the test run's Prefect API, for `dastan` children: with it in
+    PREFECT_API_URL they use it instead of starting a temporary server each (which
+    tests/test_no_orphans.py tests)."""
+    from prefect.settings import PREFECT_API_URL
+
+    return str(PREFECT_API_URL.value())
+
+
+@pytest.fixture(scope="session")
 def demo(tmp_path_factory, prefect_harness) -> tuple[Path, dict, dict]:
     """The sample corpus through the real pipeline twice (the second run must do nothing new).
 

@@ -65,14 +65,16 @@ def test_unknown_story_is_a_message(tmp_path, capsys) -> None:
 
 
 @pytest.mark.slow
-def test_an_error_inside_the_flow_is_one_line_not_a_traceback(tmp_path) -> None:
+def test_an_error_inside_the_flow_is_one_line_not_a_traceback(tmp_path, prefect_api) -> None:
+    import os
     from pathlib import Path
 
     from tests.conftest import SEED_FILES
 
     dastan = Path(sys.executable).parent / "dastan"
     result = subprocess.run([str(dastan), "run", str(SEED_FILES[0]), "--db", str(tmp_path / "d.duckdb"),
-                             "--model", str(tmp_path / "no-such-model")], capture_output=True, text=True, timeout=300)
+                             "--model", str(tmp_path / "no-such-model")], capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "PREFECT_API_URL": prefect_api})
     assert result.returncode == 1
     assert "dastan: model" in result.stderr and "Traceback" not in result.stderr
 

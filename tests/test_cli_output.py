@@ -38,12 +38,13 @@ def test_the_report_sits_beside_the_database_it_reports(db: str, report: str, ex
 
 
 @pytest.mark.slow
-def test_run_on_another_database_leaves_data_report_alone(tmp_path: Path) -> None:
+def test_run_on_another_database_leaves_data_report_alone(tmp_path: Path, prefect_api: str) -> None:
     default = ROOT / "data" / "report.html"
     before = default.stat().st_mtime_ns if default.exists() else None
     db = tmp_path / "elsewhere.duckdb"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PREFECT_API_URL": prefect_api}
     result = subprocess.run([*DASTAN, "run", str(CASE), "--db", str(db)], cwd=ROOT, capture_output=True,
-                            text=True, timeout=600, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+                            text=True, timeout=600, env=env)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "report.html").exists()
     assert f"report: {tmp_path / 'report.html'}" in result.stdout

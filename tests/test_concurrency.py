@@ -32,7 +32,6 @@ from tests.test_crash import (
     dastan,
     finish,
     holder,
-    prefect_api_url,
     run,
     run_env,
     start_run,
@@ -84,11 +83,6 @@ class Session:
     reads_in_transaction: dict[str, Read] = field(default_factory=dict)
     runs: list[dict[str, Any]] = field(default_factory=list)
     final: dict[str, list[tuple]] = field(default_factory=dict)
-
-
-@pytest.fixture(scope="module")
-def prefect_api(prefect_harness) -> str:
-    return prefect_api_url()
 
 
 @pytest.fixture(scope="module")

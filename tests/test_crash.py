@@ -163,19 +163,6 @@ def assert_same(got: dict[str, list[tuple]], want: dict[str, list[tuple]], parts
 # --- shared baselines ---------------------------------------------------------------------------
 
 
-def prefect_api_url() -> str:
-    """The URL of the test run's Prefect API (inside prefect_harness), for `dastan` children:
-    they use it instead of starting a temporary server each."""
-    from prefect.settings import PREFECT_API_URL
-
-    return str(PREFECT_API_URL.value())
-
-
-@pytest.fixture(scope="module")
-def prefect_api(prefect_harness) -> str:
-    return prefect_api_url()
-
-
 @dataclass(frozen=True)
 class Baseline:
     """The split corpus, a database after run A, and the uninterrupted run A then B."""

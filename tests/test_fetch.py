@@ -150,7 +150,7 @@ def test_a_fetch_whose_sources_fail_records_it_and_says_it_in_one_line_each() ->
 
 
 @pytest.mark.slow
-def test_dastan_fetch_of_a_failing_source_is_one_line_and_a_failed_run(tmp_path, capsys) -> None:
+def test_dastan_fetch_of_a_failing_source_is_one_line_and_a_failed_run(tmp_path, capsys, prefect_api) -> None:
     # defect 7: offline, `dastan fetch --source isna` printed a 17-line Prefect traceback
     import os
     import subprocess
@@ -166,7 +166,7 @@ def test_dastan_fetch_of_a_failing_source_is_one_line_and_a_failed_run(tmp_path,
     db = tmp_path / "f.duckdb"
     result = subprocess.run([sys.executable, "-m", "flows.cli", "fetch", "--source", "isna", "--db", str(db),
                              "--config", str(cfg)], capture_output=True, text=True, timeout=300,
-                            env={**os.environ, "HF_HUB_OFFLINE": "1"})
+                            env={**os.environ, "HF_HUB_OFFLINE": "1", "PREFECT_API_URL": prefect_api})
     assert result.returncode == 1
     assert result.stderr.startswith("dastan: source isna failed: ") and result.stderr.count("\n") == 1, result.stderr
     assert main(["runs", "--db", str(db), "--config", str(cfg)]) == 0

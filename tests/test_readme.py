@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.test_crash import prefect_api_url
 
 pytestmark = pytest.mark.slow
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -57,14 +56,14 @@ def test_every_subcommand_is_documented_in_the_readme() -> None:
 
 
 @pytest.mark.parametrize("command", dastan_commands())
-def test_readme_command_runs_as_shown(command: str, demo, tmp_path) -> None:
+def test_readme_command_runs_as_shown(command: str, demo, prefect_api, tmp_path) -> None:
     db, _first, _second = demo
     args = shlex.split(command)[1:]
     if args[0] in NOT_RUN_HERE:
         pytest.skip(f"`dastan {args[0]}` is exercised by another test")
     env = {**os.environ, "DASTAN_DB": str(db if args[0] != "run" else tmp_path / "run.duckdb"),
            # the test run's Prefect API: a run's own temporary server is tests/test_no_orphans.py's
-           "PREFECT_API_URL": prefect_api_url()}
+           "PREFECT_API_URL": prefect_api}
     if "STORY_ID" in args or "THREAD_ID" in args:
         stories = json.loads(subprocess.run([str(BIN / "dastan"), "stories", "--json", "--limit", "1"],
                                             capture_output=True, text=True, check=True, env=env, cwd=ROOT

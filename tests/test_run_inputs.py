@@ -109,12 +109,12 @@ def test_a_database_inside_the_input_folder_is_not_read_as_input(tmp_path: Path,
 
 
 @pytest.mark.slow
-def test_dastan_run_twice_over_a_folder_that_holds_its_database(tmp_path: Path) -> None:
+def test_dastan_run_twice_over_a_folder_that_holds_its_database(tmp_path: Path, prefect_api: str) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "page.txt").write_text(PAGE, encoding="utf-8")
     (docs / "notes.md").write_text("# not news\n", encoding="utf-8")
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PREFECT_API_URL": prefect_api}
     run = [sys.executable, "-m", "flows.cli", "run", str(docs), "--db", str(docs / "news.duckdb")]
     first = subprocess.run(run, cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
     assert first.returncode == 0, first.stderr
