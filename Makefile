@@ -45,7 +45,7 @@ browser:
 	  || echo "chromium could not be installed; the browser test will fail"; }
 
 test: $(MODEL) browser
-	$(BIN)/python -m pytest -q --durations=15 -n 2 --dist loadscope
+	$(BIN)/python -m pytest -q --durations=15 -n 2 --dist loadscope --no-loadscope-reorder
 
 eval: $(MODEL)
 	$(BIN)/python -m benchmarks.eval --out benchmarks/eval.json

@@ -25,14 +25,16 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
 
 
-# `make test` hands each module to one of two workers (pytest-xdist --dist loadscope) in the
-# order collected. The longest modules go first, by their seconds in a serial run here
-# (2026-12-01: story cases 269, crash 127, concurrency 137, Prefect server 138, model 93, ...), so
-# that no long module starts last while the other worker idles (a fresh clone's suite of a5c88e3
-# ended with minutes of one worker alone).
-_LONGEST_FIRST = ("test_story_cases", "test_crash", "test_concurrency", "test_prefect_server", "test_model",
-                  "test_run_inputs", "test_eval_targets", "test_no_orphans", "test_readme", "test_dask",
-                  "test_output_safety", "test_fetch", "test_stories", "test_embed_process")
+# `make test` hands each module to one of two workers (pytest-xdist --dist loadscope
+# --no-loadscope-reorder: without that flag xdist orders modules by their number of tests, so
+# the two-test modules that run whole pipelines, Prefect servers among them, came last and ran
+# alone for the last four minutes). The longest modules go first, by their seconds in the
+# fresh-clone suites of 2026-12-01 evening. The crash tests build the shared baseline and the
+# story cases need no Prefect at all, so neither worker waits for the other at the start; the
+# concurrency tests come after the baseline is built.
+_LONGEST_FIRST = ("test_crash", "test_story_cases", "test_eval_targets", "test_prefect_server", "test_concurrency",
+                  "test_no_orphans", "test_readme", "test_run_inputs", "test_fetch", "test_output_safety",
+                  "test_dask", "test_embed_process", "test_stories", "test_model", "test_cli_output")
 
 
 @pytest.hookimpl(trylast=True)  # after pytest's own reordering; the sort is stable within a module
