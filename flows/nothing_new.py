@@ -12,7 +12,9 @@ read before (same bytes, same ingest settings), no stored article is outside a s
 sentence the window's stories and summaries read has a vector for this machine's model and
 backend, and the window's stories were made with the clustering, thread and summary
 settings of this run. When any of that fails, or cannot be told without torch (a machine that
-has not probed the backends yet), the full run goes ahead.
+has not probed the backends yet), the full run goes ahead; the same look tells it whether it
+will embed anything (an input not read before, a stored sentence without its vector), so
+that a run with work but nothing to embed does not load the model.
 """
 
 from __future__ import annotations
@@ -127,11 +129,6 @@ class Look:
     embeds: bool = True
 
 
-def finish_if_nothing_new(settings: Settings, inputs: Sequence[str], kind: str = "pipeline") -> dict[str, Any] | None:
-    """Record and return a finished run when ``inputs`` hold nothing new; None when there is work."""
-    return look_before_run(settings, inputs, kind).counts
-
-
 def look_before_run(settings: Settings, inputs: Sequence[str], kind: str = "pipeline") -> Look:
     """Record a finished run when ``inputs`` hold nothing new, and tell whether a full run embeds.
 
@@ -176,11 +173,11 @@ def _decide(db: Database, run_id: str, prints: Sequence[str], model_id: str, set
     change of stories, and whether a full run will embed."""
     with run_lock(db, run_id, wait=False):
         with db.connect(read_only=True) as con:
-            embeds = what_needs_vectors(con, prints, model_id, settings)
-            reason = embeds or what_else_is_new(con, settings)
+            to_embed = what_needs_vectors(con, prints, model_id, settings)
+            reason = to_embed or what_else_is_new(con, settings)
             if reason is not None:
                 log.info("a full run: %s", reason)
-                return None, None, embeds is not None
+                return None, None, to_embed is not None
             stories = int(con.execute("SELECT count(*) FROM stories").fetchone()[0])
             # the last run that may have changed stories or summaries (the report shows them)
             last_change = con.execute(

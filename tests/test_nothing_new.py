@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from flows import stages
-from flows.nothing_new import finish_if_nothing_new, look_before_run
+from flows.nothing_new import look_before_run
 from flows.settings import load_settings
 from storage import Database
 from tests.conftest import ROOT, SEED_FILES, FakeEncoder
@@ -57,7 +57,7 @@ def test_missing_vectors_are_exactly_the_window_sentences_the_stages_read(done) 
 
 def test_a_rerun_with_nothing_new_is_recorded_and_said(done) -> None:
     settings, inputs = done
-    counts = finish_if_nothing_new(settings, [str(inputs)])
+    counts = look_before_run(settings, [str(inputs)]).counts
     assert counts is not None and counts["nothing_new"] and counts["unchanged_files"] == len(SEED_FILES)
     assert counts["ingested"] == 0 and counts["embedded"] == 0 and counts["stories"] > 0
     with Database(settings.db).connect(read_only=True) as con:
@@ -69,13 +69,13 @@ def test_new_file_loose_article_or_missing_vector_means_a_full_run(done, tmp_pat
     settings, inputs = done
     extra = tmp_path / "more.jsonl"
     extra.write_text('{"id": "x", "title": "خبر تازه", "body": "متن خبر تازه"}\n', encoding="utf-8")
-    assert finish_if_nothing_new(settings, [str(inputs), str(extra)]) is None  # a file not read before
-    assert finish_if_nothing_new(settings, [str(tmp_path / "missing.txt")]) is None  # the full run rejects it
+    assert look_before_run(settings, [str(inputs), str(extra)]).counts is None  # a file not read before
+    assert look_before_run(settings, [str(tmp_path / "missing.txt")]).counts is None  # the full run rejects it
     other_backend = _settings(Path(settings.db), **{"embed.backend": "torch-bf16"})
-    assert finish_if_nothing_new(other_backend, [str(inputs)]) is None  # its vectors are not there yet
+    assert look_before_run(other_backend, [str(inputs)]).counts is None  # its vectors are not there yet
     with Database(settings.db).transaction() as con:
         con.execute("DELETE FROM story_articles WHERE article_id = (SELECT min(article_id) FROM articles)")
-    assert finish_if_nothing_new(settings, [str(inputs)]) is None  # an article in no story
+    assert look_before_run(settings, [str(inputs)]).counts is None  # an article in no story
 
 
 def test_a_full_run_loads_the_model_only_when_it_will_embed(done, tmp_path) -> None:
@@ -103,10 +103,10 @@ def test_missing_report_is_written_and_a_current_one_kept(done, tmp_path) -> Non
     settings, inputs = done
     report = tmp_path / "report.html"
     with_report = _settings(Path(settings.db), **{"flow.report": str(report)})
-    counts = finish_if_nothing_new(with_report, [str(inputs)])
+    counts = look_before_run(with_report, [str(inputs)]).counts
     assert counts is not None and counts["report"] == str(report) and report.exists()
     written = report.stat().st_mtime_ns
-    assert finish_if_nothing_new(with_report, [str(inputs)]) is not None
+    assert look_before_run(with_report, [str(inputs)]).counts is not None
     assert report.stat().st_mtime_ns == written  # nothing changed since: not rendered again
 
 
@@ -205,8 +205,8 @@ def test_while_another_run_writes_the_full_run_goes_ahead_to_wait_and_say_so(don
 
     settings, inputs = done
     with run_lock(Database(settings.db), "holder"):
-        assert finish_if_nothing_new(settings, [str(inputs)]) is None
-    assert finish_if_nothing_new(settings, [str(inputs)]) is not None
+        assert look_before_run(settings, [str(inputs)]).counts is None
+    assert look_before_run(settings, [str(inputs)]).counts is not None
 
 
 
@@ -218,7 +218,7 @@ def test_a_rerun_writes_the_report_beside_its_database_not_in_the_working_direct
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
     relative = _settings(Path(settings.db), **{"flow.report": "report.html"})
-    counts = finish_if_nothing_new(relative, [str(inputs)])
+    counts = look_before_run(relative, [str(inputs)]).counts
     beside = Path(settings.db).resolve().with_name("report.html")
     assert counts is not None and counts["report"] == str(beside) and beside.exists()
     assert not (elsewhere / "report.html").exists()
@@ -229,7 +229,7 @@ def test_a_file_that_is_not_news_is_named_by_a_rerun_with_nothing_new(done) -> N
     # rerun still says what it passed over (never dropped without a word)
     settings, inputs = done
     (inputs / "notes.md").write_text("# my notes\n", encoding="utf-8")
-    counts = finish_if_nothing_new(settings, [str(inputs)])
+    counts = look_before_run(settings, [str(inputs)]).counts
     assert counts is not None and counts["nothing_new"]
     assert counts["passed_over"] == [{"path": str(inputs / "notes.md"), "reason": "format",
                                       "detail": ".md: not a news format"}]
@@ -239,13 +239,13 @@ def test_a_rerun_with_other_story_settings_redoes_the_stories(done) -> None:
     # the eighth newcomer's defect 6: summary.sentences = 2 on a rerun said "nothing new" and
     # kept four-sentence summaries; the README says new summary settings summarize again
     settings, inputs = done
-    assert finish_if_nothing_new(settings, [str(inputs)]) is not None  # the same settings: nothing to do
+    assert look_before_run(settings, [str(inputs)]).counts is not None  # the same settings: nothing to do
     for key, value in (("summary.sentences", 2), ("cluster.threshold", 0.5), ("threads.threshold", 0.9)):
         other = _settings(Path(settings.db), **{key: value})
-        assert finish_if_nothing_new(other, [str(inputs)]) is None, key
+        assert look_before_run(other, [str(inputs)]).counts is None, key
     shorter = _settings(Path(settings.db), **{"summary.sentences": 1})
     stages.run_stages(Database(shorter.db), [str(inputs)], shorter)
     with Database(settings.db).connect(read_only=True) as con:
         most = con.execute("SELECT max(n) FROM (SELECT count(*) AS n FROM summaries GROUP BY story_id)").fetchone()[0]
     assert most == 1
-    assert finish_if_nothing_new(shorter, [str(inputs)]) is not None  # now made with them
+    assert look_before_run(shorter, [str(inputs)]).counts is not None  # now made with them
