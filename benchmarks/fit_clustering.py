@@ -137,7 +137,8 @@ def fit(sets: list[LabelledSet], drop: tuple[str, ...] = (), c: float = 1.0) -> 
 
 def score(s: LabelledSet, model: PairModel, params: ClusterParams) -> dict[str, float]:
     prob = same_story_probability(s.table, params, model)
-    labels = link(s.table.pairs, prob, len(s.ids), params.threshold, cannot_link(s.table, model))
+    labels = link(s.table.pairs, prob, len(s.ids), params.threshold, cannot_link(s.table, model),
+                  params.pair_threshold)
     sc = score_partition({i: str(lab) for i, lab in zip(s.ids, labels.tolist(), strict=True)}, s.gold)
     return {"pair_f1": sc.pair_f1, "bcubed_f1": sc.bcubed_f1, "pair_p": sc.pair_precision, "pair_r": sc.pair_recall}
 

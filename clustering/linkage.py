@@ -16,11 +16,13 @@ import scipy.sparse as sp
 
 
 def average_link(graph: sp.spmatrix, n: int, threshold: float,
-                 cannot: np.ndarray | None = None) -> np.ndarray:
+                 cannot: np.ndarray | None = None, pair_threshold: float | None = None) -> np.ndarray:
     """Cluster labels (0..k-1, by first member) for ``n`` nodes of a symmetric graph.
 
     Two clusters merge when the sum of their pairwise similarities divided by the product
     of their sizes is at least ``threshold``; ties break by node order (deterministic).
+    Two single nodes merge only at ``pair_threshold`` (default ``threshold``): a cluster's
+    first link rests on one similarity alone, a later one on the average over its members.
     ``cannot`` ((m, 2) node pairs) are cannot-link constraints: two clusters holding such a
     pair never merge, however close the rest of them are. An average would otherwise let
     two reports known to be different (rallies in two cities) meet through a third that
@@ -39,10 +41,12 @@ def average_link(graph: sp.spmatrix, n: int, threshold: float,
     version = [0] * n
     heap: list[tuple[float, int, int, int, int]] = []
 
+    first = threshold if pair_threshold is None else pair_threshold
+
     def push(a: int, b: int) -> None:
         lo, hi = min(a, b), max(a, b)
         avg = sums[lo][hi] / (size[lo] * size[hi])
-        if avg >= threshold:
+        if avg >= (first if size[lo] == 1 and size[hi] == 1 else threshold):
             heapq.heappush(heap, (-avg, lo, hi, version[lo], version[hi]))
 
     for a in range(n):

@@ -796,3 +796,13 @@ def test_a_year_after_a_month_is_a_date_not_a_figure() -> None:
     assert numbers(tuple(["قیمت", "طلا", "امروز", "شنبه", "۷", "آذر", "۱۴۰۵"])) == frozenset()
     assert numbers(tuple(["۲۵", "کشته", "در", "سال", "۲۰۲۶"])) == {"25"}
     assert numbers(tuple(["۱۴۰۵", "نفر", "مصدوم", "شدند"])) == {"1405"}  # a count stays a figure
+
+
+def test_two_lone_reports_form_a_story_only_at_the_pair_threshold() -> None:
+    # a 0.4 pair is a coin flip: alone, two reports stay apart at pair_threshold 0.5 ...
+    lone = sp.coo_matrix(([0.4], ([0], [1])), shape=(2, 2))
+    assert partition(average_link(lone, 2, 0.3, pair_threshold=0.5)) == {frozenset({0}), frozenset({1})}
+    assert partition(average_link(lone, 2, 0.3)) == {frozenset({0, 1})}  # without it, the average decides
+    # ... but a third report 0.4 close to both reports of a story joins it at the story's average
+    story = sp.coo_matrix(([0.9, 0.4, 0.4], ([0, 0, 1], [1, 2, 2])), shape=(3, 3))
+    assert partition(average_link(story, 3, 0.3, pair_threshold=0.5)) == {frozenset({0, 1, 2})}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clustering.speakers import appositions, judgement, same_speaker, speaker, speaker_key
+from clustering.speakers import appositions, judgement, named_in, same_speaker, speaker, speaker_key, title_words
 
 ZWNJ = "\u200c"
 
@@ -299,3 +299,18 @@ def test_judgement_names_who_reacts(title: str, actor: str | None) -> None:
 ])
 def test_appositions_tell_who_holds_an_office(text: str, told: tuple[tuple[str, str], ...]) -> None:
     assert appositions(text) == told
+
+
+@pytest.mark.parametrize(("key", "title", "named"), [
+    # an office of a place: the place alone does not name it (the mayor's fares, the city's air)
+    ("شهردار تهران", "هوای تهران پاک است", False),
+    ("استاندار تهران", "ساعت کاری ادارات تهران تغییر کرد", False),
+    ("دادستان زنجان", "قیمت کپسول گاز مایع در زنجان سه برابر شد", False),
+    ("استاندار خراسان جنوبی", "بارش برف در خراسان جنوبی", False),
+    ("استاندار تهران", "دستور استاندار تهران برای تعطیلی ادارات", True),
+    # a person by name, a body by its own words
+    ("حناچی", "انتقاد حناچی از وزارت راه", True),
+    ("سخنگوی وزارت امور خارجه", "بیانیه وزارت امور خارجه درباره حمله", True),
+])
+def test_a_headline_names_a_speaker(key: str, title: str, named: bool) -> None:
+    assert named_in(key, title_words(title)) is named
