@@ -15,8 +15,9 @@ cannot-link constraint, so two template reports (rallies in two cities) never me
 through a third that resembles both.
 Stories are then formed by average-link agglomeration over that sparse graph: a report
 joins a story only when it is likely to belong with the story as a whole, not with one
-member. Every article ends in exactly one story; a report that matches nothing is a
-one-report story.
+member. Two lone reports form a story only when their pair is more likely one event than
+not: that first link is a claim of corroboration resting on one pair alone. Every article ends
+in exactly one story; a report that matches nothing is a one-report story.
 """
 
 from __future__ import annotations

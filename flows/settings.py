@@ -92,7 +92,7 @@ _AT_LEAST_ONE = {
 }
 _SHARES = {  # similarities, weights and shares: 0 to 1
     "ingest": ("near_duplicate_threshold",),
-    "cluster": ("threshold", "crowd_floor"),
+    "cluster": ("threshold", "pair_threshold", "crowd_floor"),
     "threads": ("threshold",),
     "summary": ("diversity", "max_similarity", "support_similarity", "damping", "min_edge"),
 }

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from clustering.speakers import appositions, judgement, named_in, same_speaker, speaker, speaker_key, title_words
+from clustering.speakers import (
+    appositions,
+    headline_words,
+    judgement,
+    named_in,
+    same_speaker,
+    speaker,
+    speaker_key,
+    title_words,
+)
 
 ZWNJ = "\u200c"
 
@@ -314,3 +323,9 @@ def test_appositions_tell_who_holds_an_office(text: str, told: tuple[tuple[str, 
 ])
 def test_a_headline_names_a_speaker(key: str, title: str, named: bool) -> None:
     assert named_in(key, title_words(title)) is named
+
+
+def test_a_long_headline_names_the_speaker_of_its_first_segment() -> None:
+    words = headline_words("توییت خصمانه ترامپ علیه ایران | گفته‌ام قایق‌های ایرانی را بزنند و منهدم کنند")
+    assert named_in("ترامپ", words)
+    assert not named_in("پمپئو", words)
