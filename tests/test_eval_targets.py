@@ -74,6 +74,10 @@ STREAM_FLOORS = {
     "sparse-full-bodies-2020": (0.005, 0.45, 0.60),
     "two-days-full-bodies-2020": (0.035, 0.65, 0.75),
     "storm-day-three-agencies": (0.005, 0.48, 0.62),
+    # written blind against dab251a (cases/streams/README.md): 0.945 (alone 0.905), 0.585, 0.738
+    # and 0.983 (alone 0.928), 0.714, 0.833
+    "normal-day-three-agencies": (0.02, 0.52, 0.66),
+    "june-two-days-full-bodies-2020": (0.03, 0.62, 0.75),
 }
 
 
