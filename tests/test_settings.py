@@ -45,6 +45,7 @@ def test_bad_environment_value_is_named() -> None:
     ("[summary]\nsentences = 2.5\n", r"\[summary\]\.sentences: 2\.5 is not allowed \(a whole number\)"),
     ("db = 5\n", r"db: 5 is not allowed \(a string\)"),
     ("[ingest]\nnear_duplicate_threshold = 7\n", r"threshold: 7\.0 is not allowed \(a number from 0 to 1\)"),
+    ("[cluster]\npair_threshold = 1.5\n", r"\[cluster\]\.pair_threshold: 1\.5 is not allowed \(a number from 0 to 1\)"),
     ("[fetch]\ntimeout = -1\n", r"\[fetch\]\.timeout: -1\.0 is not allowed \(a number, 0 or more\)"),
     ("[flow]\nwait_for_lock = 1\n", r"wait_for_lock: 1 is not allowed \(true or false\)"),
     ("[cluster]\nwindow_days = true\n", r"window_days: True is not allowed \(a whole number\)"),
