@@ -19,10 +19,22 @@ from pathlib import Path
 import pytest
 
 from benchmarks.eval import EVAL_DIR
+from clustering.cluster import ClusterParams
 from flows.evaluate import evaluate
 from flows.settings import Settings
 
 pytestmark = pytest.mark.slow
+
+
+def clustering_defaults(tmp_path: Path) -> Settings:
+    """The default settings, embedding only what clustering reads: each report's title and first
+    ``lead_sentences`` (summaries would embed eight candidates each). These floors read the
+    stories alone, and the stories are the same: june-two-days-full-bodies-2020 0.833 / 0.983
+    either way in 10.9 s against 38.2 s, sparse-full-bodies-2020 0.667 / 0.959 in 13.2 s against
+    24.7 s, rss2020_dev 0.605 / 0.910 (2026-12-01)."""
+    settings = replace(Settings(), db=str(tmp_path / "unused.duckdb"))  # no config file, no environment
+    lead = ClusterParams().lead_sentences
+    return replace(settings, summary=replace(settings.summary, candidates_per_article=lead))
 
 TARGETS = {  # set: (pair-F1 at least, B-cubed F1 at least)
     "rss2020_dev": (0.57, 0.89),
@@ -36,8 +48,7 @@ def test_default_settings_meet_the_targets_on_the_dev_sets(name: str, tmp_path: 
     items, gold = EVAL_DIR / f"{name}.items.jsonl", EVAL_DIR / f"{name}.gold.jsonl"
     if not items.exists():
         pytest.skip(f"{items} is not here (the evaluation sets live next to the project, in ../shared/eval)")
-    settings = replace(Settings(), db=str(tmp_path / "unused.duckdb"))  # the defaults, no config or env
-    result = evaluate(items, gold, settings, name)
+    result = evaluate(items, gold, clustering_defaults(tmp_path), name)
     pair_target, bcubed_target = TARGETS[name]
     print(name, result.scores.as_dict())
     assert result.counts["gold_items_not_clustered"] == 0  # every item ends in exactly one story
@@ -87,8 +98,7 @@ def test_a_made_up_stream_beats_every_report_alone(name: str, tmp_path: Path) ->
     from flows.evaluate import read_gold
 
     items, gold = STREAMS / f"{name}.items.jsonl", STREAMS / f"{name}.gold.jsonl"
-    settings = replace(Settings(), db=str(tmp_path / "unused.duckdb"))
-    result = evaluate(items, gold, settings, name)
+    result = evaluate(items, gold, clustering_defaults(tmp_path), name)
     labels = read_gold(gold)
     alone = score_partition({i: i for i in labels}, labels)
     over, precision, pair_f1 = STREAM_FLOORS[name]
