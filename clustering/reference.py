@@ -61,8 +61,7 @@ def content_words(words: Iterable[str], max_zipf: float = 5.5) -> list[str]:
     Zipf 5.5 is about one in 300,000 words: «است» (7.0), «کرد» (6.4), «تهران» (6.0) and
     «حمله» (5.5) are out; «زلزله» (4.7), «شیراز» (5.2) and names are in.
     """
-    table = _table()  # zipf() inlined: this runs over every word of every report of the window
-    return [w for w in words if table.get(w.split("#", 1)[0] if "#" in w else w, 0.0) < max_zipf]
+    return [w for w in words if zipf(w) < max_zipf]
 
 
 # Headline formulae that name no happening: any closure or suspension is «تا اطلاع ثانوی»

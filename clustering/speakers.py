@@ -851,6 +851,9 @@ def headline_words(title: str) -> frozenset[str]:
     return frozenset(key.split()) if key else frozenset()
 
 
+_SPOKESMEN = frozenset({"سخنگوی", "سخنگو"})  # who speaks for a body, which names him by its name
+
+
 def named_in(key: str, words: frozenset[str]) -> bool:
     """Whether a headline's ``words`` name the speaker ``key``: its distinctive words, else its roles.
 
@@ -866,9 +869,6 @@ def named_in(key: str, words: frozenset[str]) -> bool:
     if roles and distinct and not roles & _SPOKESMEN:
         wanted = roles | distinct
     return bool(wanted) and wanted <= words
-
-
-_SPOKESMEN = frozenset({"سخنگوی", "سخنگو"})  # who speaks for a body, which names him by its name
 
 
 def _split(key: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
