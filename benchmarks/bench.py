@@ -166,9 +166,14 @@ def bench_clustering(sizes: list[int]) -> dict[str, Any]:
     out = {}
     for n in sizes:
         got = child("cluster", str(n))
-        out[str(n)] = {"seconds": got["result"]["seconds"], "peak_rss_mb": got["peak_rss_mb"],
-                       "stories": got["result"]["stories"], "process_seconds": got["seconds"]}
-        print(f"  cluster {n}: {got['result']['seconds']} s, {got['peak_rss_mb']} MB", flush=True)
+        res = got["result"]
+        # the clustering's own peak with its reading workers' (sampled), or the process's peak if higher
+        with_workers = max(got["peak_rss_mb"], res.get("peak_rss_mb_with_workers", 0.0))
+        out[str(n)] = {"seconds": res["seconds"], "peak_rss_mb": got["peak_rss_mb"],
+                       "peak_rss_mb_with_workers": with_workers, "child_processes": res.get("child_processes", 0),
+                       "stories": res["stories"], "process_seconds": got["seconds"]}
+        print(f"  cluster {n}: {res['seconds']} s, {got['peak_rss_mb']} MB ({with_workers} MB with its "
+              f"{res.get("child_processes", 0)} child processes)", flush=True)
     return out
 
 
@@ -221,7 +226,9 @@ def table(results: dict[str, Any]) -> str:
     for n, c in results.get("clustering", {}).items():
         target = (f"<= {TARGETS['cluster_50k_seconds']:.0f} s, <= {TARGETS['cluster_50k_rss_gb']:.0f} GB"
                   if n == "50000" else "")
-        lines.append(f"| clustering window of {n} | {c['seconds']} s, {c['peak_rss_mb']} MB peak | {target} |")
+        peak = c.get("peak_rss_mb_with_workers", c["peak_rss_mb"])
+        lines.append(f"| clustering window of {n} | {c['seconds']} s, {peak} MB peak (reading workers included) | "
+                     f"{target} |")
     for name, r in results.get("bertopic", {}).items():
         if isinstance(r, dict) and "bertopic" in r:
             lines.append(f"| {name}: BERTopic / dastan B3-F1 | {r['bertopic']['bcubed_f1']} / "

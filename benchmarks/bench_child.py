@@ -115,9 +115,54 @@ def cluster(n: int, seed: int = 11) -> dict:
         vectors.append(v / np.linalg.norm(v))
     matrix = np.stack(vectors).astype(np.float32)
     start = time.perf_counter()
-    labels = cluster_articles(views, matrix, ClusterParams())
+    with TotalRss() as rss:
+        labels = cluster_articles(views, matrix, ClusterParams())
     seconds = time.perf_counter() - start
-    return {"articles": n, "seconds": round(seconds, 2), "stories": len(set(labels.tolist()))}
+    return {"articles": n, "seconds": round(seconds, 2), "stories": len(set(labels.tolist())),
+            "child_processes": rss.most_children, "peak_rss_mb_with_workers": round(rss.peak / 2**20, 1)}
+
+
+class TotalRss:
+    """The peak of this process's RSS plus its children's, sampled every 0.1 s while inside.
+
+    A large window is read in worker processes (clustering.workers), whose memory the kernel's
+    peak for this process leaves out; the kernel's peak for its children would count the
+    parent's pages each child had at its fork, so their sum is sampled instead.
+    """
+
+    def __init__(self) -> None:
+        import psutil
+
+        self._me = psutil.Process()
+        self.peak = 0
+        self.most_children = 0
+        self._stop = False
+
+    def _sample(self) -> None:
+        import contextlib
+
+        import psutil
+
+        while not self._stop:
+            total = self._me.memory_info().rss
+            children = self._me.children(recursive=True)
+            for child in children:
+                with contextlib.suppress(psutil.Error):  # ended between the listing and the reading
+                    total += child.memory_info().rss
+            self.peak = max(self.peak, total)
+            self.most_children = max(self.most_children, len(children))
+            time.sleep(0.1)
+
+    def __enter__(self) -> TotalRss:
+        import threading
+
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop = True
+        self._thread.join()
 
 
 def probe() -> dict:

@@ -30,12 +30,13 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import scipy.sparse as sp
 
-from clustering.lexical import char_tfidf, tfidf_matrix
+from clustering.lexical import char_tfidf, reference_words, tfidf_matrix
 from clustering.linkage import average_link
 from clustering.mentions import Mentions, mentions, numbers, today
 from clustering.pairs import FEATURES, candidate_pairs, nearest_neighbours, pair_features
 from clustering.reference import lemmas_without_stock_phrases, stock_phrases, without_stock_phrases
 from clustering.same_story import SAME_STORY, VETOES, PairModel, time_evidence
+from clustering.workers import map_later
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 
@@ -111,17 +112,30 @@ def _hours(views: Sequence[ArticleView]) -> np.ndarray:
     return np.array([v.published_at.timestamp() / 3600.0 if v.published_at else np.nan for v in views])
 
 
+ReportItem = tuple[tuple[str, ...], str, str, tuple[str, ...]]  # title lemmas, text, title, lemmas
+
+
+def read_reports(items: list[ReportItem]) -> list[tuple[Mentions, str, frozenset[str]]]:
+    """What a pair's features read of each report, its own words alone: its mentions (figures,
+    days, places, speakers), the words its character grams are made of, its stock phrases."""
+    return [(mentions(title_lemmas, text, title),
+             reference_words(without_stock_phrases(text or " ".join(lemmas))),
+             stock_phrases(text or title)) for title_lemmas, text, title, lemmas in items]
+
+
 def pair_table(views: Sequence[ArticleView], vectors: np.ndarray, params: ClusterParams) -> PairTable:
     """Candidate pairs of the articles and the evidence on each."""
     if vectors.shape[0] != len(views):
         raise ValueError(f"{len(views)} articles but {vectors.shape[0]} vectors")
+    # a large window's reports are read in worker processes while the neighbours are found
+    reading = map_later(read_reports, [(v.title_lemmas, v.text, v.title, v.lemmas) for v in views])
     docs = [lemmas_without_stock_phrases(v.lemmas) for v in views]
     lexical = tfidf_matrix(docs, reference=True)
-    chars = char_tfidf([without_stock_phrases(v.text or " ".join(v.lemmas)) for v in views], reference=True)
     k = params.neighbours
     found = nearest_neighbours(vectors, lexical, max(k, params.crowd_rank + 1))
     pairs = candidate_pairs([nb.head(k) for nb in found])
-    said = [mentions(v.title_lemmas, v.text, v.title) for v in views]
+    said, gram_words, stock = (list(x) for x in zip(*reading(), strict=True))
+    chars = char_tfidf(gram_words, reference=True, reduced=True)
     features = pair_features(pairs, vectors, lexical, chars, found[0], said, [v.source for v in views], docs,
                              params.crowd_rank, params.crowd_floor)
     hours = _hours(views)
@@ -136,7 +150,6 @@ def pair_table(views: Sequence[ArticleView], vectors: np.ndarray, params: Cluste
     shared_day = FEATURES.index("date_shared")
     flagged = np.flatnonzero(features[:, shared_day])
     features[flagged, shared_day] *= _not_only_today(views, said, pairs[flagged])
-    stock = [stock_phrases(v.text or v.title) for v in views]
     said_any = np.array([bool(s) for s in stock], dtype=bool)
     both = np.flatnonzero(said_any[pairs[:, 0]] & said_any[pairs[:, 1]]) if len(pairs) else np.empty(0, np.int64)
     features[both, FEATURES.index("stock_shared")] = [bool(stock[a] & stock[b]) for a, b in pairs[both].tolist()]

@@ -82,22 +82,29 @@ def _codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(starts, np.int64)
 
 
+def reference_words(text: str) -> str:
+    """``text``'s content words (:func:`clustering.reference.content_words`), space-separated:
+    what ``char_tfidf(..., reference=True)`` makes grams of."""
+    from clustering.reference import content_words
+
+    return " ".join(content_words(text.split()))
+
+
 def char_tfidf(texts: Sequence[str], sizes: tuple[int, ...] = (3, 4, 5), sublinear: bool = True,
-               reference: bool = False) -> sp.csr_matrix:
+               reference: bool = False, reduced: bool = False) -> sp.csr_matrix:
     """TF-IDF over hashed character n-grams within words (padded with a space each side).
 
     A gram may start or end on a space but not contain one inside, as scikit-learn's
     ``char_wb``; ZWNJ is dropped first, so spelling variants share most of their grams.
     ``reference``: grams of the text's content words only (:func:`clustering.reference.content_words`),
-    counted without a window idf, so the score of a pair does not depend on the window.
+    counted without a window idf, so the score of a pair does not depend on the window;
+    ``reduced``: the texts are :func:`reference_words` already.
     """
     n_docs = len(texts)
     if n_docs == 0:
         return sp.csr_matrix((0, 1 << _HASH_BITS), dtype=np.float32)
-    if reference:
-        from clustering.reference import content_words
-
-        texts = [" ".join(content_words(t.split())) for t in texts]
+    if reference and not reduced:
+        texts = [reference_words(t) for t in texts]
     codes, starts = _codes(texts)
     doc_of = np.searchsorted(starts, np.arange(len(codes)), side="right") - 1
     space = np.concatenate([[0], np.cumsum(codes == _SPACE)])
