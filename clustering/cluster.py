@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import scipy.sparse as sp
 
-from clustering.lexical import char_tfidf, reference_words, tfidf_matrix
+from clustering.lexical import Row, char_tfidf, csr_rows, stack_rows, tfidf_matrix
 from clustering.linkage import average_link
 from clustering.mentions import Mentions, mentions, numbers, today
 from clustering.pairs import FEATURES, candidate_pairs, nearest_neighbours, pair_features
@@ -115,12 +115,14 @@ def _hours(views: Sequence[ArticleView]) -> np.ndarray:
 ReportItem = tuple[tuple[str, ...], str, str, tuple[str, ...]]  # title lemmas, text, title, lemmas
 
 
-def read_reports(items: list[ReportItem]) -> list[tuple[Mentions, str, frozenset[str]]]:
+def read_reports(items: list[ReportItem]) -> list[tuple[Mentions, Row, frozenset[str]]]:
     """What a pair's features read of each report, its own words alone: its mentions (figures,
-    days, places, speakers), the words its character grams are made of, its stock phrases."""
-    return [(mentions(title_lemmas, text, title),
-             reference_words(without_stock_phrases(text or " ".join(lemmas))),
-             stock_phrases(text or title)) for title_lemmas, text, title, lemmas in items]
+    days, places, speakers), its row of character grams (``char_tfidf(..., reference=True)``,
+    which weighs each row by itself alone) and its stock phrases."""
+    grams = char_tfidf([without_stock_phrases(text or " ".join(lemmas)) for _, text, _, lemmas in items],
+                       reference=True)
+    return [(mentions(title_lemmas, text, title), row, stock_phrases(text or title))
+            for (title_lemmas, text, title, _), row in zip(items, csr_rows(grams), strict=True)]
 
 
 def pair_table(views: Sequence[ArticleView], vectors: np.ndarray, params: ClusterParams) -> PairTable:
@@ -134,8 +136,9 @@ def pair_table(views: Sequence[ArticleView], vectors: np.ndarray, params: Cluste
     k = params.neighbours
     found = nearest_neighbours(vectors, lexical, max(k, params.crowd_rank + 1))
     pairs = candidate_pairs([nb.head(k) for nb in found])
-    said, gram_words, stock = (list(x) for x in zip(*reading(), strict=True))
-    chars = char_tfidf(gram_words, reference=True, reduced=True)
+    read = reading()
+    said, stock = [r[0] for r in read], [r[2] for r in read]
+    chars = stack_rows([r[1] for r in read])
     features = pair_features(pairs, vectors, lexical, chars, found[0], said, [v.source for v in views], docs,
                              params.crowd_rank, params.crowd_floor)
     hours = _hours(views)

@@ -19,6 +19,7 @@ import scipy.sparse as sp
 _HASH_BITS = 23  # 8M columns for character grams: collisions are rare and only add a little noise
 _SEPARATOR = 0  # code point between documents; never in normalized text
 _SPACE = 32
+CHAR_COLUMNS = 1 << _HASH_BITS  # columns of char_tfidf
 _FNV_PRIME = np.uint64(0x100000001B3)
 
 
@@ -82,29 +83,24 @@ def _codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(starts, np.int64)
 
 
-def reference_words(text: str) -> str:
-    """``text``'s content words (:func:`clustering.reference.content_words`), space-separated:
-    what ``char_tfidf(..., reference=True)`` makes grams of."""
-    from clustering.reference import content_words
-
-    return " ".join(content_words(text.split()))
-
-
 def char_tfidf(texts: Sequence[str], sizes: tuple[int, ...] = (3, 4, 5), sublinear: bool = True,
-               reference: bool = False, reduced: bool = False) -> sp.csr_matrix:
+               reference: bool = False) -> sp.csr_matrix:
     """TF-IDF over hashed character n-grams within words (padded with a space each side).
 
     A gram may start or end on a space but not contain one inside, as scikit-learn's
     ``char_wb``; ZWNJ is dropped first, so spelling variants share most of their grams.
     ``reference``: grams of the text's content words only (:func:`clustering.reference.content_words`),
-    counted without a window idf, so the score of a pair does not depend on the window;
-    ``reduced``: the texts are :func:`reference_words` already.
+    counted without a window idf, so the score of a pair does not depend on the window (nor
+    on the other rows: the rows of a window's slices, stacked, are the window's, see
+    :func:`stack_rows`).
     """
     n_docs = len(texts)
     if n_docs == 0:
         return sp.csr_matrix((0, 1 << _HASH_BITS), dtype=np.float32)
-    if reference and not reduced:
-        texts = [reference_words(t) for t in texts]
+    if reference:
+        from clustering.reference import content_words
+
+        texts = [" ".join(content_words(t.split())) for t in texts]
     codes, starts = _codes(texts)
     doc_of = np.searchsorted(starts, np.arange(len(codes)), side="right") - 1
     space = np.concatenate([[0], np.cumsum(codes == _SPACE)])
@@ -127,3 +123,20 @@ def char_tfidf(texts: Sequence[str], sizes: tuple[int, ...] = (3, 4, 5), subline
     c = np.concatenate(cols) if cols else np.zeros(0, np.int64)
     counts = sp.csr_matrix((np.ones(len(r), np.float32), (r, c)), shape=(n_docs, 1 << _HASH_BITS))
     return weigh(counts, sublinear, np.ones(counts.shape[1], np.float32) if reference else None)
+
+
+Row = tuple[np.ndarray, np.ndarray]  # one CSR row: its column indices and values
+
+
+def csr_rows(matrix: sp.csr_matrix) -> list[Row]:
+    """Each row of ``matrix`` as (indices, values), in order."""
+    p = matrix.indptr
+    return [(matrix.indices[p[k] : p[k + 1]], matrix.data[p[k] : p[k + 1]]) for k in range(matrix.shape[0])]
+
+
+def stack_rows(rows: Sequence[Row], width: int = CHAR_COLUMNS) -> sp.csr_matrix:
+    """The CSR matrix of ``rows`` (:func:`csr_rows`) with ``width`` columns."""
+    indptr = np.concatenate([[0], np.cumsum([len(i) for i, _ in rows])]).astype(np.int64)
+    indices = np.concatenate([i for i, _ in rows]) if rows else np.zeros(0, np.int32)
+    data = np.concatenate([v for _, v in rows]) if rows else np.zeros(0, np.float32)
+    return sp.csr_matrix((data, indices, indptr), shape=(len(rows), width))

@@ -1,7 +1,7 @@
 """Per-report reading of a large window, in worker processes while the caller goes on.
 
-What clustering reads of each report (places, speakers, figures, the words its character
-grams are made of) is pure Python, about 0.8 ms a report: 38 s of a 50,000-report window's
+What clustering reads of each report (places, speakers, figures, its character grams) is
+pure Python, about 0.8 ms a report: 38 s of a 50,000-report window's
 81 s on this machine's two cores (py-spy of `python -m benchmarks.bench_child cluster 50000`,
 2026-12-01), while the neighbour search, the other half, is BLAS. The reading runs in spawned
 worker processes meanwhile; small windows, and machines of one core, read in the caller.
@@ -22,6 +22,22 @@ R = TypeVar("R")
 PARALLEL_FROM = 5000
 
 log = logging.getLogger(__name__)
+WATCH_SECONDS = 0.5  # how often a worker looks whether its parent is alive
+
+
+def _end_with(parent: int) -> None:
+    """A worker's initializer: exit as soon as ``parent`` is gone. A `dastan run` killed while
+    its workers read must leave no process behind (tests/test_no_orphans.py); a pool's workers
+    whose parent was killed wait on their queue for ever."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(WATCH_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
 
 
 def cores() -> int:
@@ -50,7 +66,8 @@ def map_later(read: Callable[[list[T]], list[R]], items: Sequence[T],
 
     size = -(-len(items) // (4 * n_cores))  # four slices a worker: an even finish
     try:
-        pool = ProcessPoolExecutor(max_workers=n_cores, mp_context=multiprocessing.get_context("spawn"))
+        pool = ProcessPoolExecutor(max_workers=n_cores, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_end_with, initargs=(os.getpid(),))
         futures = [pool.submit(read, items[s : s + size]) for s in range(0, len(items), size)]
     except (OSError, RuntimeError, AssertionError) as err:  # AssertionError: "daemonic processes ..."
         log.debug("read in this process: %s", err)

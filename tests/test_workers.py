@@ -6,7 +6,11 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import subprocess
+import sys
+import time
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,7 +19,7 @@ import clustering.workers as workers
 from clustering.cluster import ArticleView, ClusterParams, pair_table
 from clustering.workers import map_later
 from ingest.normalize import lemmas, normalize_line
-from tests.conftest import SAMPLES
+from tests.conftest import ROOT, SAMPLES
 
 pytestmark = pytest.mark.skipif(workers.cores() < 2, reason="one core: everything is read in the caller")
 
@@ -75,3 +79,47 @@ def test_a_window_read_in_workers_has_exactly_the_features_of_one_read_here(monk
     assert len(here.pairs) > len(views)
     assert np.array_equal(parallel.pairs, here.pairs)
     assert np.array_equal(parallel.features, here.features)
+
+
+def sleep_after_noting(items: list[str]) -> list[str]:
+    """Note this worker's pid in the folder each item names, then read for a long time."""
+    import time
+
+    for folder in set(items):
+        (Path(folder) / str(os.getpid())).touch()
+    time.sleep(120)
+    return items
+
+
+_KILLED_PARENT = """
+import sys, time
+sys.path[:0] = {path!r}
+from clustering.workers import map_later
+from tests.test_workers import sleep_after_noting
+if __name__ == "__main__":
+    map_later(sleep_after_noting, [{folder!r}] * 8, parallel_from=1)
+    time.sleep(120)
+"""
+
+
+def test_workers_of_a_killed_parent_end(tmp_path) -> None:
+    import psutil
+
+    script = tmp_path / "parent.py"
+    script.write_text(_KILLED_PARENT.format(path=sys.path, folder=str(tmp_path)), encoding="utf-8")
+    parent = subprocess.Popen([sys.executable, str(script)], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 60
+        while len([p for p in tmp_path.iterdir() if p.name.isdigit()]) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        pids = [int(p.name) for p in tmp_path.iterdir() if p.name.isdigit()]
+        assert len(pids) == 2, "the workers did not start"
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 10
+    while any(psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE for p in pids) \
+            and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = [p for p in pids if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
+    assert not alive, f"workers {alive} outlived their killed parent"
