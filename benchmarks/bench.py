@@ -173,7 +173,7 @@ def bench_clustering(sizes: list[int]) -> dict[str, Any]:
                        "peak_rss_mb_with_workers": with_workers, "child_processes": res.get("child_processes", 0),
                        "stories": res["stories"], "process_seconds": got["seconds"]}
         print(f"  cluster {n}: {res['seconds']} s, {got['peak_rss_mb']} MB ({with_workers} MB with its "
-              f"{res.get("child_processes", 0)} child processes)", flush=True)
+              f"{res.get('child_processes', 0)} child processes)", flush=True)
     return out
 
 
