@@ -22,19 +22,36 @@ R = TypeVar("R")
 PARALLEL_FROM = 5000
 
 log = logging.getLogger(__name__)
-WATCH_SECONDS = 0.5  # how often a worker looks whether its parent is alive
+WATCH_SECONDS = 0.5  # how often the watchdog looks at its parent
+GRACE_SECONDS = 5.0  # a SIGTERM'd process that has not exited by then is killed
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
-def _end_with(parent: int) -> None:
-    """A worker's initializer: exit as soon as ``parent`` is gone. A `dastan run` killed while
-    its workers read must leave no process behind (tests/test_no_orphans.py); a pool's workers
-    whose parent was killed wait on their queue for ever."""
+def tie_to_parent(parent: int) -> None:
+    """End this process when ``parent`` dies: called first thing in a child (a reading worker,
+    the run's Prefect server and model process, flows.temp_server). A run killed with SIGKILL
+    runs no exit handler, and must leave no process behind (tests/test_no_orphans.py): on
+    Linux the kernel sends SIGTERM when the parent dies (``prctl(PR_SET_PDEATHSIG)``), and
+    everywhere a watchdog thread notices the new parent and does so, killing the process
+    outright ``GRACE_SECONDS`` later if shutting down hangs."""
+    import signal
+    import sys
     import threading
     import time
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the line above: nobody will signal
+        os._exit(0)
 
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(WATCH_SECONDS)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(GRACE_SECONDS)
         os._exit(1)
 
     threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
@@ -67,7 +84,7 @@ def map_later(read: Callable[[list[T]], list[R]], items: Sequence[T],
     size = -(-len(items) // (4 * n_cores))  # four slices a worker: an even finish
     try:
         pool = ProcessPoolExecutor(max_workers=n_cores, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_end_with, initargs=(os.getpid(),))
+                                   initializer=tie_to_parent, initargs=(os.getpid(),))
         futures = [pool.submit(read, items[s : s + size]) for s in range(0, len(items), size)]
     except (OSError, RuntimeError, AssertionError) as err:  # AssertionError: "daemonic processes ..."
         log.debug("read in this process: %s", err)

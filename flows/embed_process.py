@@ -23,7 +23,7 @@ the same parameters encodes the same batches (a batch's vectors depend on the te
 holds, bfloat16 padding and all, not on the number of threads: np.array_equal on all 5,734
 texts of the bench's 1,000 articles, one thread against two). The process and its workers
 die with the run (as the temporary Prefect server does,
-:func:`flows.temp_server.tie_to_parent`) and end when the run closes them. Whatever goes
+:func:`clustering.workers.tie_to_parent`) and end when the run closes them. Whatever goes
 wrong in them (the model cannot load, a worker was killed), the run embeds in its own
 process instead, as it did before, and says why in its log.
 
@@ -245,7 +245,7 @@ def serve(parent: int, fds: Sequence[int]) -> None:
     each answers the requests on its own pipes until the run closes them."""
     import signal
 
-    from flows.temp_server import tie_to_parent
+    from clustering.workers import tie_to_parent
 
     tie_to_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle; it closes this

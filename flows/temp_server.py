@@ -12,42 +12,21 @@ The server dastan starts before importing Prefect (:func:`launch_early`) is give
 Prefect by its URL, as a configured server would be; one started later (when the early one
 failed) is Prefect's own ``SubprocessASGIServer``, found through its default instance as
 ``prefect_test_harness`` does. Run as ``python -m flows.temp_server PARENT_PID
-UVICORN_ARGS...``, this module is the server's side; its import is the standard library only.
+UVICORN_ARGS...``, this module is the server's side; it imports the standard library only
+(and :func:`clustering.workers.tie_to_parent`, which does too).
 """
 
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import threading
 import time
 from typing import Any
 
-WATCH_SECONDS = 0.5  # how often the watchdog looks at its parent
-GRACE_SECONDS = 5.0  # a SIGTERM'd server that has not exited by then is killed
+from clustering.workers import GRACE_SECONDS, tie_to_parent
+
 STARTUP_SECONDS = 120  # what prefect_test_harness is given in tests/conftest.py
-_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
-
-
-def tie_to_parent(parent: int) -> None:
-    """End this process when ``parent`` dies (called first thing in the server process)."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-    if os.getppid() != parent:  # the parent died before the line above: nobody will signal
-        os._exit(0)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(WATCH_SECONDS)
-        os.kill(os.getpid(), signal.SIGTERM)
-        time.sleep(GRACE_SECONDS)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
 
 
 # A server process started before Prefect was imported, and its port (see launch_early).
